@@ -1,0 +1,135 @@
+using DotNet.Testcontainers.Builders;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace EventStore.Testing;
+
+/// <summary>
+/// A PostgreSQL server for integration tests and demos, found in this order: the connection string in
+/// <see cref="PostgresServerOptions.ConnectionStringVariable"/>, a Testcontainers container when a Docker
+/// engine answers, or a throwaway cluster from the server binaries on this machine.
+/// </summary>
+/// <remarks>
+/// Disposing stops and deletes whatever was started. A local cluster is also stopped and deleted when the
+/// owning process dies without disposing it, so a killed test run leaves no server behind.
+/// </remarks>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _owned;
+
+    private PostgresServer(string connectionString, PostgresServerSource source, string description, IAsyncDisposable? owned)
+    {
+        ConnectionString = connectionString;
+        Source = source;
+        Description = description;
+        _owned = owned;
+    }
+
+    /// <summary>A connection string to the server's maintenance database, as a superuser.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Where the server came from.</summary>
+    public PostgresServerSource Source { get; }
+
+    /// <summary>A one-line description of the server, for logs.</summary>
+    public string Description { get; }
+
+    /// <summary>Finds or starts a server.</summary>
+    /// <param name="options">Where to look; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A server that accepts connections.</returns>
+    /// <exception cref="InvalidOperationException">No server could be found or started; the message says how to provide one.</exception>
+    public static async Task<PostgresServer> StartAsync(PostgresServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PostgresServerOptions();
+        var log = options.Log ?? (_ => { });
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(options.ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            var server = new PostgresServer(fromEnvironment, PostgresServerSource.ConnectionString,
+                $"the server in {options.ConnectionStringVariable} ({Endpoint(fromEnvironment)})", owned: null);
+            log($"PostgreSQL: using {server.Description}.");
+            return server;
+        }
+
+        if (options.UseTestcontainers)
+        {
+            var container = await TryStartContainerAsync(options, log, cancellationToken).ConfigureAwait(false);
+            if (container is not null)
+            {
+                return container;
+            }
+        }
+
+        var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException(NoServerMessage(options));
+        var cluster = await LocalCluster.StartAsync(binaries, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        var local = new PostgresServer(cluster.ConnectionString, PostgresServerSource.LocalCluster,
+            $"a throwaway local cluster from {binaries} on {Endpoint(cluster.ConnectionString)}" +
+            (cluster.RunAsUser is null ? string.Empty : $", run as user '{cluster.RunAsUser}'"), cluster);
+        log($"PostgreSQL: started {local.Description}.");
+        return local;
+    }
+
+    /// <summary>Creates a new, empty database that is dropped again when the result is disposed.</summary>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>The database, with a connection string to it.</returns>
+    public Task<TemporaryDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default) =>
+        TemporaryDatabase.CreateAsync(ConnectionString, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+        {
+            // Pooled idle connections would otherwise hold the server's fast shutdown up.
+            NpgsqlConnection.ClearAllPools();
+            await _owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<PostgresServer?> TryStartContainerAsync(
+        PostgresServerOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        PostgreSqlContainer container;
+        try
+        {
+            container = new PostgreSqlBuilder(options.ContainerImage).Build();
+        }
+        catch (DockerUnavailableException)
+        {
+            log("PostgreSQL: no Docker engine answers, so Testcontainers is not used.");
+            return null;
+        }
+
+        try
+        {
+            await container.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            log($"PostgreSQL: Testcontainers could not start {options.ContainerImage} ({exception.Message}); trying the local binaries.");
+            await container.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        var connectionString = container.GetConnectionString();
+        var server = new PostgresServer(connectionString, PostgresServerSource.Testcontainers,
+            $"a Testcontainers container ({options.ContainerImage}) on {Endpoint(connectionString)}", container);
+        log($"PostgreSQL: started {server.Description}.");
+        return server;
+    }
+
+    private static string Endpoint(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}";
+    }
+
+    private static string NoServerMessage(PostgresServerOptions options) =>
+        "No PostgreSQL server is available. Provide one of: " +
+        $"a connection string in the environment variable {options.ConnectionStringVariable}; " +
+        "a running Docker engine, for Testcontainers; " +
+        "or the PostgreSQL server binaries (initdb and postgres on PATH or under /usr/lib/postgresql/<version>/bin; " +
+        "on Debian or Ubuntu: apt-get install postgresql).";
+}

@@ -1,0 +1,20 @@
+namespace EventStore.Testing;
+
+/// <summary>How <see cref="PostgresServer.StartAsync"/> looks for a server.</summary>
+public sealed record PostgresServerOptions
+{
+    /// <summary>The environment variable whose connection string, when set, wins over starting a server.</summary>
+    public string ConnectionStringVariable { get; init; } = "EVENTSTORE_TEST_CONNECTION";
+
+    /// <summary>Whether to try Testcontainers before the local binaries. Defaults to <see langword="true"/>.</summary>
+    public bool UseTestcontainers { get; init; } = true;
+
+    /// <summary>The image Testcontainers runs.</summary>
+    public string ContainerImage { get; init; } = "postgres:17-alpine";
+
+    /// <summary>How long a started server may take to accept connections.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Receives one line for each decision, so a run can say which server it used and why.</summary>
+    public Action<string>? Log { get; init; }
+}

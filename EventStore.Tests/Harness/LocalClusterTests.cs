@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using EventStore.Testing;
+using Npgsql;
+
+namespace EventStore.Tests.Harness;
+
+public sealed class LocalClusterTests
+{
+    private string _binaries = null!;
+
+    [SetUp]
+    public void FindBinaries()
+    {
+        var binaries = PostgresBinaries.Find();
+        Assume.That(binaries, Is.Not.Null, "these tests need the PostgreSQL server binaries on this machine");
+        _binaries = binaries!;
+    }
+
+    [Test]
+    public async Task Disposing_a_local_cluster_stops_its_server_and_deletes_its_folder()
+    {
+        var cluster = await LocalCluster.StartAsync(_binaries, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var postmaster = PostmasterProcessId(cluster.Folder);
+        Process.GetProcessById(postmaster).HasExited.ShouldBeFalse();
+
+        await cluster.DisposeAsync();
+
+        Directory.Exists(cluster.Folder).ShouldBeFalse();
+        IsRunning(postmaster).ShouldBeFalse();
+    }
+
+    [Test]
+    public async Task A_local_cluster_is_torn_down_when_its_owner_dies_without_disposing_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("eventstore-pg-").FullName;
+        var port = LocalCluster.FreeLoopbackPort();
+        var user = Environment.IsPrivilegedProcess ? UnprivilegedUser.Find() : string.Empty;
+        // The owner is a shell that holds the script's input open and is then killed outright,
+        // as a test run killed by a CI timeout would be.
+        var owner = Process.Start(new ProcessStartInfo("bash")
+        {
+            ArgumentList =
+            {
+                "-c", "exec 3> >(exec setsid --wait bash -c \"$1\" run-cluster \"$2\" \"$3\" \"$4\" \"$5\"); exec sleep 600",
+                "owner", LocalCluster.ReadScript(), folder, port.ToString(CultureInfo.InvariantCulture), _binaries, user,
+            },
+        })!;
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Pooling=false";
+        await WaitUntilAsync(() => AcceptsConnectionsAsync(connectionString), "the owner's cluster to start");
+        var postmaster = PostmasterProcessId(folder);
+
+        owner.Kill();
+        await owner.WaitForExitAsync();
+
+        await WaitUntilAsync(() => Task.FromResult(!Directory.Exists(folder) && !IsRunning(postmaster)), "the orphaned cluster to be torn down");
+    }
+
+    private static int PostmasterProcessId(string folder) =>
+        int.Parse(File.ReadLines(Path.Combine(folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(string connectionString)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), $"waited too long for {what}");
+            await Task.Delay(50);
+        }
+    }
+}
