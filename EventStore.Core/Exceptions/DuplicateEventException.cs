@@ -23,6 +23,9 @@ public sealed class DuplicateEventException : EventStoreException
         EventId = eventId;
     }
 
-    /// <summary>Gets the duplicate event id.</summary>
+    /// <summary>
+    /// Gets the duplicate event id, or <see cref="Guid.Empty"/> when a concurrent transaction stored one of several ids
+    /// of the append and the store cannot tell which; the message then lists the candidates.
+    /// </summary>
     public Guid EventId { get; }
 }

@@ -1,0 +1,55 @@
+using System.Data;
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>Checks the caller's transaction before anything is sent, so a misuse fails with a message that says what is wrong.</summary>
+internal static class CallerTransaction
+{
+    /// <summary>Returns the open connection of an active Npgsql transaction.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="transaction"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The transaction is not Npgsql's.</exception>
+    /// <exception cref="InvalidOperationException">The transaction has completed, or its connection is not open.</exception>
+    public static NpgsqlConnection ConnectionOf(IDbTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction is not NpgsqlTransaction npgsqlTransaction)
+        {
+            throw new ArgumentException(
+                $"The transaction is a {transaction.GetType().FullName}; the PostgreSQL event store needs an NpgsqlTransaction from an NpgsqlConnection.",
+                nameof(transaction));
+        }
+
+        var connection = ActiveConnection(npgsqlTransaction);
+        if (connection.State != ConnectionState.Open)
+        {
+            throw new InvalidOperationException(
+                $"The transaction's connection is {connection.State}, not Open; the transaction can no longer be used.");
+        }
+
+        return connection;
+    }
+
+    /// <summary>
+    /// Npgsql refuses to hand out the connection of a completed or disposed transaction; closing the connection
+    /// completes the transaction too. Its own message does not say what to do, so it is replaced by one that does.
+    /// </summary>
+    private static NpgsqlConnection ActiveConnection(NpgsqlTransaction transaction)
+    {
+        NpgsqlConnection? connection;
+        try
+        {
+            connection = transaction.Connection;
+        }
+        catch (InvalidOperationException error)
+        {
+            throw Completed(error);
+        }
+
+        return connection ?? throw Completed(inner: null);
+    }
+
+    private static InvalidOperationException Completed(Exception? inner) => new(
+        "The transaction has already been committed, rolled back or disposed, or its connection was closed; " +
+        "begin a new transaction on an open connection for each unit of work.", inner);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace EventStore.Dapper;
+
+/// <summary>The names and switches a <see cref="PostgresEventStore"/> and its <see cref="SqlDialect"/> are built from.</summary>
+/// <remarks>
+/// Table names are PostgreSQL identifiers, optionally schema-qualified (<c>schema.table</c>): letters, digits and
+/// underscores, not starting with a digit, at most 63 bytes per part. They are quoted in SQL, so they are used
+/// exactly as written, case included. <see cref="SqlDialect"/> rejects anything else.
+/// </remarks>
+public sealed record EventStoreOptions
+{
+    /// <summary>The options with every default: tables <c>events</c> and <c>aggregate_heads</c>, no NOTIFY, no logging.</summary>
+    public static EventStoreOptions Default { get; } = new();
+
+    /// <summary>The append-only event log table. Defaults to <c>events</c>.</summary>
+    public string EventsTable { get; init; } = "events";
+
+    /// <summary>The table holding each aggregate's current version, one row per aggregate. Defaults to <c>aggregate_heads</c>.</summary>
+    public string AggregateHeadsTable { get; init; } = "aggregate_heads";
+
+    /// <summary>
+    /// The channel that each append notifies with its last global position, inside the append's transaction so the
+    /// notification is delivered only on commit; <see langword="null"/> (the default) sends none. The name is used
+    /// exactly as written, so a name with capitals needs a quoted <c>LISTEN "Name"</c>.
+    /// </summary>
+    public string? NotifyChannel { get; init; }
+
+    /// <summary>Receives debug-level diagnostics; <see langword="null"/> (the default) logs nothing and costs nothing.</summary>
+    public ILogger? Logger { get; init; }
+}

@@ -1,0 +1,176 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// The PostgreSQL event store. Every operation runs on the caller's <see cref="NpgsqlTransaction"/>; the store never
+/// opens, commits or rolls back anything, and makes one round trip per call.
+/// </summary>
+/// <remarks>
+/// The store is thread-safe and meant to be a singleton. Create the schema first, from <see cref="MigrationEmitter"/>
+/// or <see cref="SqlDialect.Schema"/>.
+/// </remarks>
+public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IEventReader, IGlobalPositionReader
+{
+    /// <summary>The most events one <see cref="ReadEventsAsync"/> call may ask for; page through the log beyond that.</summary>
+    public const int MaxReadLimit = 100_000;
+
+    private readonly SqlDialect _sql;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
+    /// <param name="options">Table names, NOTIFY channel and logger; <see langword="null"/> for <see cref="EventStoreOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">A configured name is not a plain PostgreSQL identifier.</exception>
+    public PostgresEventStore(EventStoreOptions? options = null)
+    {
+        options ??= EventStoreOptions.Default;
+        _sql = new SqlDialect(options);
+        _logger = options.Logger ?? NullLogger.Instance;
+        DapperTypeHandlers.EnsureRegistered();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>The whole append, however many events, is one statement and one round trip. It takes the aggregate's head
+    /// row lock, so concurrent appends to one aggregate queue up: with <see cref="ExpectedVersion.Any"/> they all succeed
+    /// with contiguous versions, and with <c>Exact(n)</c> exactly one of several racing writers wins.</para>
+    /// <para>With <see cref="EventStoreOptions.NotifyChannel"/> set, the append also queues <c>pg_notify(channel, last
+    /// global position)</c>, which PostgreSQL delivers only if the caller commits.</para>
+    /// <para>Times are stored with microsecond precision; metadata must be UTF-8 JSON and is stored as JSONB.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">The transaction is not Npgsql's, or the batch or an event's metadata is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
+    public async Task<AppendResult> AppendAsync(
+        IDbTransaction transaction,
+        ExpectedVersion expectedVersion,
+        IReadOnlyList<Event> events,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = CallerTransaction.ConnectionOf(transaction);
+        EventBatch.Validate(events);
+        JsonMetadata.Validate(events);
+
+        var statement = expectedVersion.IsAny ? _sql.AppendAny
+            : expectedVersion.IsNoStream ? _sql.AppendNoStream
+            : _sql.AppendExact;
+        var command = new CommandDefinition(
+            statement, new AppendParameters(events, expectedVersion, _sql.NotifyChannel), transaction, cancellationToken: cancellationToken);
+        try
+        {
+            var rows = await connection
+                .QueryAsync<(int Outcome, long? GlobalPosition, long? AggregateVersion, Guid? EventId)>(command)
+                .ConfigureAwait(false);
+            var result = AppendRows.ToResult(rows.AsList(), events, expectedVersion);
+            Log.Appended(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion,
+                result.GlobalPositions[0], result.GlobalPositions[^1]);
+            return result;
+        }
+        catch (PostgresException error) when (PostgresErrors.Translate(error, events, expectedVersion, _sql) is { } translated)
+        {
+            LogFailure(translated, events[0].AggregateType);
+            throw translated;
+        }
+        catch (EventStoreException failure)
+        {
+            LogFailure(failure, events[0].AggregateType);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The transaction is not Npgsql's, or the aggregate type or id is blank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is negative, or <paramref name="fromVersion"/> is above <paramref name="toVersion"/>.</exception>
+    /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
+    public async Task<AggregateStream> ReadAggregateStreamAsync(
+        IDbTransaction transaction,
+        string aggregateType,
+        string aggregateId,
+        long? fromVersion = null,
+        long? toVersion = null,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = CallerTransaction.ConnectionOf(transaction);
+        ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(aggregateId);
+        CheckVersionRange(fromVersion, toVersion);
+
+        var bounded = fromVersion.HasValue || toVersion.HasValue;
+        var parameters = new StreamParameters(aggregateType, aggregateId, fromVersion ?? 0, toVersion ?? long.MaxValue, bounded);
+        var command = new CommandDefinition(
+            bounded ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream, parameters, transaction, cancellationToken: cancellationToken);
+        var events = await connection.QueryAsync<PersistedEvent>(command).ConfigureAwait(false);
+        return new AggregateStream(aggregateType, aggregateId, events.AsList());
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Positions are unique but not commit-ordered: a transaction that took a lower position can commit after one that
+    /// took a higher position, so the highest position read is not a safe checkpoint while others write.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The transaction is not Npgsql's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromPosition"/> is negative, or <paramref name="limit"/> is not between 1 and <see cref="MaxReadLimit"/>.</exception>
+    /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
+    public async Task<IReadOnlyList<PersistedEvent>> ReadEventsAsync(
+        IDbTransaction transaction,
+        long fromPosition,
+        int limit,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = CallerTransaction.ConnectionOf(transaction);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxReadLimit);
+
+        var command = new CommandDefinition(
+            _sql.ReadEvents, new PositionParameters(fromPosition, limit), transaction, cancellationToken: cancellationToken);
+        var events = await connection.QueryAsync<PersistedEvent>(command).ConfigureAwait(false);
+        return events.AsList();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The transaction is not Npgsql's.</exception>
+    /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
+    public Task<long> GetLatestGlobalPositionAsync(IDbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        var connection = CallerTransaction.ConnectionOf(transaction);
+        return connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(_sql.LatestGlobalPosition, transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    private static void CheckVersionRange(long? fromVersion, long? toVersion)
+    {
+        if (fromVersion < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion, "A version bound cannot be negative.");
+        }
+
+        if (toVersion < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(toVersion), toVersion, "A version bound cannot be negative.");
+        }
+
+        if (fromVersion > toVersion)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromVersion), fromVersion, string.Create(CultureInfo.InvariantCulture,
+                $"fromVersion {fromVersion} is above toVersion {toVersion}; the bounds are inclusive and must not be inverted."));
+        }
+    }
+
+    private void LogFailure(EventStoreException failure, string aggregateType)
+    {
+        switch (failure)
+        {
+            case OptimisticConcurrencyException conflict:
+                Log.VersionConflict(_logger, aggregateType, conflict.ExpectedVersion, conflict.ActualVersion);
+                break;
+            case DuplicateEventException duplicate:
+                Log.DuplicateEvent(_logger, aggregateType, duplicate.EventId);
+                break;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using static EventStore.Dapper.ParameterNames;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// Renders the one-statement append. Every expected-version kind shares the statement and differs only in how it
+/// moves the aggregate's head row; the head row lock is what serializes concurrent appends to one aggregate.
+/// </summary>
+/// <remarks>
+/// The statement returns one row per outcome (see <see cref="AppendOutcome"/>): the appended events, or the
+/// already-stored events that stopped the append, or the head version that did not match. A plain SELECT in the same
+/// statement sees the statement's snapshot, so the mismatch row shows the head as it was when the statement began.
+/// </remarks>
+internal static class AppendStatements
+{
+    public static string AnyHead(string heads) => $"""
+        INSERT INTO {heads} AS head (aggregate_type, aggregate_id, aggregate_version, updated_at)
+            SELECT @{AggregateType}, @{AggregateId}, @{EventCount}, now()
+            WHERE NOT EXISTS (SELECT 1 FROM stored)
+            ON CONFLICT (aggregate_type, aggregate_id)
+            DO UPDATE SET aggregate_version = head.aggregate_version + EXCLUDED.aggregate_version, updated_at = EXCLUDED.updated_at
+            RETURNING aggregate_version
+        """;
+
+    public static string NoStreamHead(string heads) => $"""
+        INSERT INTO {heads} (aggregate_type, aggregate_id, aggregate_version, updated_at)
+            SELECT @{AggregateType}, @{AggregateId}, @{EventCount}, now()
+            WHERE NOT EXISTS (SELECT 1 FROM stored)
+            ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING
+            RETURNING aggregate_version
+        """;
+
+    public static string ExactHead(string heads) => $"""
+        UPDATE {heads}
+            SET aggregate_version = aggregate_version + @{EventCount}, updated_at = now()
+            WHERE aggregate_type = @{AggregateType} AND aggregate_id = @{AggregateId}
+              AND aggregate_version = @{Expected}
+              AND NOT EXISTS (SELECT 1 FROM stored)
+            RETURNING aggregate_version
+        """;
+
+    public static string Render(string events, string heads, string headStatement, bool notify)
+    {
+        var notification = notify
+            ? $"""
+
+              UNION ALL
+              SELECT {(int)AppendOutcome.Notified}, NULL, NULL, NULL
+              FROM (SELECT pg_notify(@{NotifyChannel}, max(global_position)::text) FROM appended HAVING count(*) > 0) AS notified
+              """
+            : string.Empty;
+        return $"""
+            WITH input AS (
+                SELECT *
+                FROM unnest(@{EventIds}, @{EventTypes}, @{EventVersions}, @{Payloads}, @{Metadata},
+                            @{TraceIds}, @{CorrelationIds}, @{CausationIds}, @{CreatedAt})
+                    WITH ORDINALITY AS e(event_id, event_type, event_version, payload, metadata,
+                                         trace_id, correlation_id, causation_id, created_at, ordinal)
+            ),
+            stored AS (
+                SELECT event_id, global_position, aggregate_version FROM {events} WHERE event_id = ANY(@{EventIds})
+            ),
+            head AS (
+                {headStatement}
+            ),
+            appended AS (
+                INSERT INTO {events} (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, event_version,
+                                      payload, metadata, trace_id, correlation_id, causation_id, created_at)
+                SELECT @{AggregateType}, @{AggregateId}, head.aggregate_version - @{EventCount} + input.ordinal,
+                       input.event_id, input.event_type, input.event_version, input.payload,
+                       convert_from(input.metadata, 'UTF8')::jsonb,
+                       input.trace_id, input.correlation_id, input.causation_id, input.created_at
+                FROM head CROSS JOIN input
+                ORDER BY input.ordinal
+                RETURNING global_position, aggregate_version
+            )
+            SELECT {(int)AppendOutcome.Appended} AS outcome, global_position, aggregate_version, NULL::uuid AS event_id FROM appended
+            UNION ALL
+            SELECT {(int)AppendOutcome.AlreadyStored}, global_position, aggregate_version, event_id FROM stored
+            UNION ALL
+            SELECT {(int)AppendOutcome.VersionMismatch}, NULL, current.aggregate_version, NULL
+            FROM {heads} AS current
+            WHERE current.aggregate_type = @{AggregateType} AND current.aggregate_id = @{AggregateId}
+              AND NOT EXISTS (SELECT 1 FROM head){notification}
+            ORDER BY 1, 3
+            """;
+    }
+}

@@ -1,0 +1,77 @@
+namespace EventStore.Dapper;
+
+/// <summary>
+/// The tables and every name derived from them: constraints and indexes. The DDL creates exactly these, and the store
+/// recognises errors by them.
+/// </summary>
+internal sealed record SchemaNames
+{
+    public SchemaNames(QualifiedName events, QualifiedName heads)
+    {
+        Events = events;
+        Heads = heads;
+        EventsPrimaryKey = Identifier.Derived(events.Name, "pkey");
+        EventIdKey = Identifier.Derived(events.Name, "event_id_key");
+        AggregateVersionKey = Identifier.Derived(events.Name, "aggregate_version_key");
+        AggregateVersionCheck = Identifier.Derived(events.Name, "aggregate_version_check");
+        EventVersionCheck = Identifier.Derived(events.Name, "event_version_check");
+        EventTypeIndex = Identifier.Derived(events.Name, "event_type_idx");
+        CorrelationIdIndex = Identifier.Derived(events.Name, "correlation_id_idx");
+        AggregateTypeIndex = Identifier.Derived(events.Name, "aggregate_type_idx");
+        HeadsPrimaryKey = Identifier.Derived(heads.Name, "pkey");
+        EnsureDistinctRelations();
+    }
+
+    public QualifiedName Events { get; }
+
+    public QualifiedName Heads { get; }
+
+    public string EventsPrimaryKey { get; }
+
+    public string EventIdKey { get; }
+
+    public string AggregateVersionKey { get; }
+
+    public string AggregateVersionCheck { get; }
+
+    public string EventVersionCheck { get; }
+
+    public string EventTypeIndex { get; }
+
+    public string CorrelationIdIndex { get; }
+
+    public string AggregateTypeIndex { get; }
+
+    public string HeadsPrimaryKey { get; }
+
+    /// <summary>
+    /// Tables and indexes share one namespace per schema. A clash would make <c>CREATE ... IF NOT EXISTS</c> skip an
+    /// object silently, so it is refused here, when the options are read.
+    /// </summary>
+    private static string Qualified(string? schema, string name) => schema is null ? name : $"{schema}.{name}";
+
+    private void EnsureDistinctRelations()
+    {
+        var relations = new (string? Schema, string Name, string What)[]
+        {
+            (Events.Schema, Events.Name, "the events table"),
+            (Heads.Schema, Heads.Name, "the aggregate heads table"),
+            (Events.Schema, EventsPrimaryKey, "the events primary key"),
+            (Events.Schema, EventIdKey, "the event id key"),
+            (Events.Schema, AggregateVersionKey, "the aggregate version key"),
+            (Events.Schema, EventTypeIndex, "the event type index"),
+            (Events.Schema, CorrelationIdIndex, "the correlation id index"),
+            (Events.Schema, AggregateTypeIndex, "the aggregate type index"),
+            (Heads.Schema, HeadsPrimaryKey, "the aggregate heads primary key"),
+        };
+        var clash = relations
+            .GroupBy(relation => (relation.Schema, relation.Name))
+            .FirstOrDefault(group => group.Count() > 1);
+        if (clash is not null)
+        {
+            throw new ArgumentException(
+                $"The configured table names make {string.Join(" and ", clash.Select(relation => relation.What))} both '{Qualified(clash.Key.Schema, clash.Key.Name)}'; choose other table names.",
+                "options");
+        }
+    }
+}
