@@ -1,0 +1,33 @@
+-- EventStore for .NET: the append-only event log and the aggregate heads.
+CREATE TABLE IF NOT EXISTS "events" (
+    global_position   BIGSERIAL   NOT NULL,
+    aggregate_type    TEXT        NOT NULL,
+    aggregate_id      TEXT        NOT NULL,
+    aggregate_version BIGINT      NOT NULL,
+    event_id          UUID        NOT NULL,
+    event_type        TEXT        NOT NULL,
+    event_version     INT         NOT NULL DEFAULT 1,
+    payload           BYTEA       NOT NULL,
+    trace_id          TEXT        NULL,
+    correlation_id    TEXT        NULL,
+    causation_id      TEXT        NULL,
+    metadata          JSONB       NULL,
+    created_at        TIMESTAMPTZ NOT NULL,
+    CONSTRAINT "events_pkey" PRIMARY KEY (global_position),
+    CONSTRAINT "events_event_id_key" UNIQUE (event_id),
+    CONSTRAINT "events_aggregate_version_key" UNIQUE (aggregate_type, aggregate_id, aggregate_version),
+    CONSTRAINT "events_aggregate_version_check" CHECK (aggregate_version > 0),
+    CONSTRAINT "events_event_version_check" CHECK (event_version > 0)
+);
+
+CREATE INDEX IF NOT EXISTS "events_event_type_idx" ON "events" (event_type, global_position);
+CREATE INDEX IF NOT EXISTS "events_correlation_id_idx" ON "events" (correlation_id) WHERE correlation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS "events_aggregate_type_idx" ON "events" (aggregate_type, global_position);
+
+CREATE TABLE IF NOT EXISTS "aggregate_heads" (
+    aggregate_type    TEXT        NOT NULL,
+    aggregate_id      TEXT        NOT NULL,
+    aggregate_version BIGINT      NOT NULL,
+    updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+    CONSTRAINT "aggregate_heads_pkey" PRIMARY KEY (aggregate_type, aggregate_id)
+);

@@ -1,0 +1,146 @@
+using EventStore.Tests.Core;
+using Npgsql;
+using static EventStore.Tests.Store.AppendTestSupport;
+
+namespace EventStore.Tests.Store;
+
+/// <summary>
+/// Writers race on connections of their own. Each opens its connection and transaction first and then waits at a
+/// common start line, so the appends really overlap; each holds its transaction open a little after appending, so the
+/// others have to queue behind its head row lock instead of running one after another.
+/// </summary>
+public sealed class ConcurrencyTests
+{
+    private const string Order = "Order";
+    private const int Writers = 8;
+
+    private StoreDatabase _db = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Of_writers_racing_with_Exact_at_the_same_version_exactly_one_wins()
+    {
+        var id = NewAggregateId();
+        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+
+        var outcomes = await RaceAsync(() => Events(Order, id, 2), ExpectedVersion.Exact(3));
+
+        var winner = outcomes.OfType<AppendResult>().ShouldHaveSingleItem();
+        winner.FromVersion.ShouldBe(4);
+        var conflicts = outcomes.OfType<OptimisticConcurrencyException>().ToList();
+        conflicts.Count.ShouldBe(Writers - 1);
+        conflicts.ShouldAllBe(conflict => conflict.ExpectedVersion == ExpectedVersion.Exact(3));
+        // A loser reports the version its statement saw, or nothing if that was still the version it expected.
+        conflicts.ShouldAllBe(conflict => conflict.ActualVersion == null || conflict.ActualVersion == 5);
+        conflicts.ShouldContain(conflict => conflict.ActualVersion == null, "no loser overlapped the winner, so nothing raced");
+        (await StoredVersionsAsync(_db, Order, id)).ShouldBe(Contiguous(5));
+        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(5);
+    }
+
+    [Test]
+    public async Task Of_writers_racing_with_NoStream_to_create_one_aggregate_exactly_one_wins()
+    {
+        var id = NewAggregateId();
+
+        var outcomes = await RaceAsync(() => Events(Order, id, 1), ExpectedVersion.NoStream);
+
+        var winner = outcomes.OfType<AppendResult>().ShouldHaveSingleItem();
+        var conflicts = outcomes.OfType<OptimisticConcurrencyException>().ToList();
+        conflicts.Count.ShouldBe(Writers - 1);
+        conflicts.ShouldAllBe(conflict => conflict.ExpectedVersion == ExpectedVersion.NoStream);
+        conflicts.ShouldAllBe(conflict => conflict.ActualVersion == null || conflict.ActualVersion == 1);
+        conflicts.ShouldContain(conflict => conflict.ActualVersion == null, "no loser overlapped the winner, so nothing raced");
+        var stored = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        stored.EventId.ShouldBe(winner.Events[0].EventId);
+        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Writers_racing_with_Any_on_one_aggregate_all_succeed_with_contiguous_versions()
+    {
+        const int appendsPerWriter = 50;
+        var id = NewAggregateId();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var writers = Enumerable.Range(0, Writers).Select(_ => AppendManyAsync(start.Task, id, appendsPerWriter)).ToList();
+        start.SetResult();
+        var results = (await Task.WhenAll(writers)).SelectMany(results => results).ToList();
+
+        const int total = Writers * appendsPerWriter;
+        results.Select(result => result.FromVersion).Order().ShouldBe(Contiguous(total));
+        var stored = (await _db.ReadStreamAsync(Order, id)).Events;
+        stored.Select(e => e.AggregateVersion).ShouldBe(Contiguous(total));
+        stored.Select(e => e.EventId).Distinct().Count().ShouldBe(total);
+        stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.FromVersion).Select(result => result.Events[0].EventId));
+        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(total);
+    }
+
+    // Neither statement sees the other's uncommitted row, so the unique index is what catches the second one.
+    [Test]
+    public async Task Of_writers_racing_to_store_one_event_id_exactly_one_succeeds_and_the_others_get_DuplicateEventException()
+    {
+        var eventId = Guid.NewGuid();
+
+        var outcomes = await RaceAsync(() => [TestEvents.Valid(Order, NewAggregateId()) with { EventId = eventId }], ExpectedVersion.Any);
+
+        outcomes.OfType<AppendResult>().ShouldHaveSingleItem();
+        var duplicates = outcomes.OfType<DuplicateEventException>().ToList();
+        duplicates.Count.ShouldBe(Writers - 1);
+        duplicates.ShouldAllBe(duplicate => duplicate.EventId == eventId);
+        duplicates.ShouldContain(duplicate => duplicate.InnerException is PostgresException, "no loser overlapped the winner, so nothing raced");
+        (await CountRowsWithEventIdAsync(_db, eventId)).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Runs <see cref="Writers"/> appends of the events <paramref name="batch"/> makes, each on its own connection,
+    /// all released at once, and returns what each produced: an <see cref="AppendResult"/> or the exception.
+    /// </summary>
+    private async Task<object[]> RaceAsync(Func<Event[]> batch, ExpectedVersion expectedVersion)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writers = Enumerable.Range(0, Writers).Select(_ => AppendOnceAsync(start.Task, batch(), expectedVersion)).ToList();
+        start.SetResult();
+        return await Task.WhenAll(writers);
+    }
+
+    private async Task<object> AppendOnceAsync(Task start, Event[] events, ExpectedVersion expectedVersion)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // BEGIN is only sent with the first command; send it now so the race starts inside the transaction.
+        await ExecuteAsync(transaction, "SELECT 1");
+        await start;
+        try
+        {
+            var result = await _db.Store.AppendAsync(transaction, expectedVersion, events);
+            await ExecuteAsync(transaction, "SELECT pg_sleep(0.05)");
+            await transaction.CommitAsync();
+            return result;
+        }
+        catch (EventStoreException failure)
+        {
+            await transaction.RollbackAsync();
+            return failure;
+        }
+    }
+
+    private async Task<List<AppendResult>> AppendManyAsync(Task start, string aggregateId, int appends)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await start;
+        var results = new List<AppendResult>(appends);
+        for (var append = 0; append < appends; append++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            results.Add(await _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, aggregateId)]));
+            await transaction.CommitAsync();
+        }
+
+        return results;
+    }
+}
