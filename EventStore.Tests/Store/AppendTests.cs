@@ -7,17 +7,10 @@ using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class AppendTests
+public sealed class AppendTests : StoreFixture
 {
     private const string Order = "Order";
 
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task Every_field_of_an_appended_event_reads_back_as_it_was_given()
@@ -40,9 +33,9 @@ public sealed class AppendTests
             CausationId = "causation-1",
         };
 
-        await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        var read = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        var read = (await Db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
         read.AggregateType.ShouldBe(Order);
         read.AggregateId.ShouldBe(id);
         read.AggregateVersion.ShouldBe(1);
@@ -64,9 +57,9 @@ public sealed class AppendTests
         const string metadata = """ { "zeta" :1,"a":{ "list":[1, 2.50,"three"] } , "flag":false } """;
         var written = TestEvents.Valid(Order, id) with { Metadata = Encoding.UTF8.GetBytes(metadata) };
 
-        await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        var read = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        var read = (await Db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
         JsonNode.DeepEquals(JsonNode.Parse(read.Metadata), JsonNode.Parse(metadata)).ShouldBeTrue(Encoding.UTF8.GetString(read.Metadata!));
     }
 
@@ -83,9 +76,9 @@ public sealed class AppendTests
             CausationId = default,
         };
 
-        await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        var read = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        var read = (await Db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
         read.Payload.ShouldBeEmpty();
         read.Metadata.ShouldBeNull();
         read.TraceId.HasValue.ShouldBeTrue();
@@ -101,9 +94,9 @@ public sealed class AppendTests
         var createdAt = new DateTimeOffset(2024, 5, 1, 14, 30, 15, 123, 456, TimeSpan.FromHours(-5)).AddTicks(7);
         var written = TestEvents.Valid(Order, id) with { CreatedAt = createdAt };
 
-        var result = await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        var read = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        var read = (await Db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
         read.CreatedAt.UtcTicks.ShouldBe(createdAt.UtcTicks - 7);
         result.Events[0].CreatedAt.UtcTicks.ShouldBe(read.CreatedAt.UtcTicks);
     }
@@ -114,14 +107,14 @@ public sealed class AppendTests
         var id = NewAggregateId();
         var written = Events(Order, id, 3);
 
-        var result = await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
         result.FromVersion.ShouldBe(1);
         result.ToVersion.ShouldBe(3);
         result.Events.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
         result.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2L, 3L]);
         result.GlobalPositions.ShouldBe(result.Events.Select(e => e.GlobalPosition));
-        var read = (await _db.ReadStreamAsync(Order, id)).Events;
+        var read = (await Db.ReadStreamAsync(Order, id)).Events;
         read.Count.ShouldBe(3);
         for (var index = 0; index < read.Count; index++)
         {
@@ -135,9 +128,9 @@ public sealed class AppendTests
     public async Task A_later_append_continues_the_versions_and_gets_higher_positions()
     {
         var id = NewAggregateId();
-        var first = await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+        var first = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
 
-        var second = await _db.AppendAsync(ExpectedVersion.Exact(3), Events(Order, id, 2));
+        var second = await Db.AppendAsync(ExpectedVersion.Exact(3), Events(Order, id, 2));
 
         second.FromVersion.ShouldBe(4);
         second.ToVersion.ShouldBe(5);
@@ -149,9 +142,9 @@ public sealed class AppendTests
     {
         var id = NewAggregateId();
 
-        var result = await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 50));
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 50));
 
-        var read = (await _db.ReadStreamAsync(Order, id)).Events;
+        var read = (await Db.ReadStreamAsync(Order, id)).Events;
         read.Select(e => e.GlobalPosition).ShouldBe(result.GlobalPositions);
         for (var index = 1; index < read.Count; index++)
         {
@@ -165,11 +158,11 @@ public sealed class AppendTests
         var id = NewAggregateId();
         var written = Events(Order, id, 100);
 
-        var result = await _db.AppendAsync(ExpectedVersion.NoStream, written);
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
         result.FromVersion.ShouldBe(1);
         result.ToVersion.ShouldBe(100);
-        var read = (await _db.ReadStreamAsync(Order, id)).Events;
+        var read = (await Db.ReadStreamAsync(Order, id)).Events;
         read.Select(e => e.AggregateVersion).ShouldBe(Contiguous(100));
         read.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
     }
@@ -179,29 +172,29 @@ public sealed class AppendTests
     {
         var id = NewAggregateId();
         var stored = TestEvents.Valid(Order, id);
-        await _db.AppendAsync(ExpectedVersion.NoStream, stored);
+        await Db.AppendAsync(ExpectedVersion.NoStream, stored);
         var retry = TestEvents.Valid(Order, id) with { EventId = stored.EventId };
 
         var duplicate = await Should.ThrowAsync<DuplicateEventException>(
-            () => _db.AppendAsync(ExpectedVersion.Any, TestEvents.Valid(Order, id), retry));
+            () => Db.AppendAsync(ExpectedVersion.Any, TestEvents.Valid(Order, id), retry));
 
         duplicate.EventId.ShouldBe(stored.EventId);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((1L, (long?)1));
-        (await CountRowsWithEventIdAsync(_db, stored.EventId)).ShouldBe(1);
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((1L, (long?)1));
+        (await CountRowsWithEventIdAsync(Db, stored.EventId)).ShouldBe(1);
     }
 
     [Test]
     public async Task An_event_id_stored_under_another_aggregate_is_a_duplicate_too()
     {
         var other = TestEvents.Valid(Order, NewAggregateId());
-        await _db.AppendAsync(ExpectedVersion.NoStream, other);
+        await Db.AppendAsync(ExpectedVersion.NoStream, other);
         var id = NewAggregateId();
 
         var duplicate = await Should.ThrowAsync<DuplicateEventException>(
-            () => _db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id) with { EventId = other.EventId }));
+            () => Db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id) with { EventId = other.EventId }));
 
         duplicate.EventId.ShouldBe(other.EventId);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
@@ -209,19 +202,19 @@ public sealed class AppendTests
     {
         var stored = TestEvents.Valid(Order, NewAggregateId());
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         // The first statement fixes the snapshot, so the append below cannot see the id and hits the unique constraint.
         await ExecuteAsync(transaction, "SELECT 1");
-        await _db.AppendAsync(ExpectedVersion.NoStream, stored);
+        await Db.AppendAsync(ExpectedVersion.NoStream, stored);
 
-        var duplicate = await Should.ThrowAsync<DuplicateEventException>(() => _db.Store.AppendAsync(
+        var duplicate = await Should.ThrowAsync<DuplicateEventException>(() => Db.Store.AppendAsync(
             transaction, ExpectedVersion.NoStream, [TestEvents.Valid(Order, id) with { EventId = stored.EventId }]));
 
         duplicate.EventId.ShouldBe(stored.EventId);
         duplicate.InnerException.ShouldBeOfType<PostgresException>().SqlState.ShouldBe(PostgresErrorCodes.UniqueViolation);
         await transaction.RollbackAsync();
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
@@ -229,16 +222,16 @@ public sealed class AppendTests
     {
         var id = NewAggregateId();
         var first = TestEvents.Valid(Order, id);
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await AbortAsync(transaction);
 
-        var duplicate = await Should.ThrowAsync<DuplicateEventException>(() => _db.Store.AppendAsync(
+        var duplicate = await Should.ThrowAsync<DuplicateEventException>(() => Db.Store.AppendAsync(
             transaction, ExpectedVersion.NoStream, [first, TestEvents.Valid(Order, id), TestEvents.Valid(Order, id) with { EventId = first.EventId }]));
 
         duplicate.EventId.ShouldBe(first.EventId);
         duplicate.Message.ShouldContain("indexes 0 and 2");
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [TestCase("{")]
@@ -254,12 +247,12 @@ public sealed class AppendTests
         var written = Events(Order, id, 3);
         written[1] = written[1] with { Metadata = Encoding.UTF8.GetBytes(metadata) };
 
-        var invalid = await Should.ThrowAsync<ArgumentException>(() => _db.AppendAsync(ExpectedVersion.NoStream, written));
+        var invalid = await Should.ThrowAsync<ArgumentException>(() => Db.AppendAsync(ExpectedVersion.NoStream, written));
 
         invalid.ParamName.ShouldBe("events");
         invalid.Message.ShouldContain("index 1");
         invalid.Message.ShouldContain(written[1].EventId.ToString());
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [TestCase(new byte[] { (byte)'"', 0xFF, (byte)'"' })]
@@ -269,10 +262,10 @@ public sealed class AppendTests
         var id = NewAggregateId();
         var written = TestEvents.Valid(Order, id) with { Metadata = metadata };
 
-        var invalid = await Should.ThrowAsync<ArgumentException>(() => _db.AppendAsync(ExpectedVersion.NoStream, written));
+        var invalid = await Should.ThrowAsync<ArgumentException>(() => Db.AppendAsync(ExpectedVersion.NoStream, written));
 
         invalid.Message.ShouldContain(written.EventId.ToString());
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     // Valid JSON that jsonb refuses: PostgreSQL cannot hold NUL in text, nor an unpaired surrogate.
@@ -283,21 +276,21 @@ public sealed class AppendTests
         var id = NewAggregateId();
         var written = TestEvents.Valid(Order, id) with { Metadata = Encoding.UTF8.GetBytes(metadata) };
 
-        var invalid = await Should.ThrowAsync<ArgumentException>(() => _db.AppendAsync(ExpectedVersion.NoStream, written));
+        var invalid = await Should.ThrowAsync<ArgumentException>(() => Db.AppendAsync(ExpectedVersion.NoStream, written));
 
         invalid.Message.ShouldContain(written.EventId.ToString());
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
     public async Task An_empty_list_of_events_is_rejected_before_anything_is_sent()
     {
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await AbortAsync(transaction);
 
         var empty = await Should.ThrowAsync<ArgumentException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Any, []));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Any, []));
 
         empty.ParamName.ShouldBe("events");
     }
@@ -309,12 +302,12 @@ public sealed class AppendTests
         var id = NewAggregateId();
         var secondId = sameId ? id : NewAggregateId();
 
-        var mixed = await Should.ThrowAsync<ArgumentException>(() => _db.AppendAsync(
+        var mixed = await Should.ThrowAsync<ArgumentException>(() => Db.AppendAsync(
             ExpectedVersion.Any, TestEvents.Valid(Order, id), TestEvents.Valid(secondType, secondId)));
 
         mixed.ParamName.ShouldBe("events");
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
-        (await AggregateStateAsync(_db, secondType, secondId)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, secondType, secondId)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
@@ -323,10 +316,10 @@ public sealed class AppendTests
         var id = NewAggregateId();
 
         var missing = await Should.ThrowAsync<ArgumentNullException>(
-            () => _db.Store.AppendAsync(null!, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(null!, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
         missing.ParamName.ShouldBe("transaction");
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
@@ -335,67 +328,67 @@ public sealed class AppendTests
         var id = NewAggregateId();
 
         var foreign = await Should.ThrowAsync<ArgumentException>(
-            () => _db.Store.AppendAsync(new ForeignTransaction(), ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(new ForeignTransaction(), ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
         foreign.ParamName.ShouldBe("transaction");
         foreign.Message.ShouldContain(nameof(NpgsqlTransaction));
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
     public async Task A_committed_transaction_is_rejected_and_nothing_is_stored()
     {
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await transaction.CommitAsync();
 
         await Should.ThrowAsync<InvalidOperationException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
     public async Task A_rolled_back_transaction_is_rejected_and_nothing_is_stored()
     {
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await transaction.RollbackAsync();
 
         await Should.ThrowAsync<InvalidOperationException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
     public async Task A_disposed_transaction_is_rejected_and_nothing_is_stored()
     {
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         var transaction = await connection.BeginTransactionAsync();
         await transaction.DisposeAsync();
 
         await Should.ThrowAsync<InvalidOperationException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
     public async Task A_transaction_whose_connection_was_closed_is_rejected_and_nothing_is_stored()
     {
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.CloseAsync();
 
         await Should.ThrowAsync<InvalidOperationException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, id)]));
 
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     /// <summary>A transaction of some other ADO.NET provider: bad input for a PostgreSQL store, not a database double.</summary>

@@ -9,24 +9,17 @@ namespace EventStore.Tests.Store;
 /// common start line, so the appends really overlap; each holds its transaction open a little after appending, so the
 /// others have to queue behind its head row lock instead of running one after another.
 /// </summary>
-public sealed class ConcurrencyTests
+public sealed class ConcurrencyTests : StoreFixture
 {
     private const string Order = "Order";
     private const int Writers = 8;
 
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task Of_writers_racing_with_Exact_at_the_same_version_exactly_one_wins()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
 
         var outcomes = await RaceAsync(() => Events(Order, id, 2), ExpectedVersion.Exact(3));
 
@@ -38,8 +31,8 @@ public sealed class ConcurrencyTests
         // A loser reports the version its statement saw, or nothing if that was still the version it expected.
         conflicts.ShouldAllBe(conflict => conflict.ActualVersion == null || conflict.ActualVersion == 5);
         conflicts.ShouldContain(conflict => conflict.ActualVersion == null, "no loser overlapped the winner, so nothing raced");
-        (await StoredVersionsAsync(_db, Order, id)).ShouldBe(Contiguous(5));
-        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(5);
+        (await StoredVersionsAsync(Db, Order, id)).ShouldBe(Contiguous(5));
+        (await AggregateStateAsync(Db, Order, id)).Head.ShouldBe(5);
     }
 
     [Test]
@@ -55,9 +48,9 @@ public sealed class ConcurrencyTests
         conflicts.ShouldAllBe(conflict => conflict.ExpectedVersion == ExpectedVersion.NoStream);
         conflicts.ShouldAllBe(conflict => conflict.ActualVersion == null || conflict.ActualVersion == 1);
         conflicts.ShouldContain(conflict => conflict.ActualVersion == null, "no loser overlapped the winner, so nothing raced");
-        var stored = (await _db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
+        var stored = (await Db.ReadStreamAsync(Order, id)).Events.ShouldHaveSingleItem();
         stored.EventId.ShouldBe(winner.Events[0].EventId);
-        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(1);
+        (await AggregateStateAsync(Db, Order, id)).Head.ShouldBe(1);
     }
 
     [Test]
@@ -73,11 +66,11 @@ public sealed class ConcurrencyTests
 
         const int total = Writers * appendsPerWriter;
         results.Select(result => result.FromVersion).Order().ShouldBe(Contiguous(total));
-        var stored = (await _db.ReadStreamAsync(Order, id)).Events;
+        var stored = (await Db.ReadStreamAsync(Order, id)).Events;
         stored.Select(e => e.AggregateVersion).ShouldBe(Contiguous(total));
         stored.Select(e => e.EventId).Distinct().Count().ShouldBe(total);
         stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.FromVersion).Select(result => result.Events[0].EventId));
-        (await AggregateStateAsync(_db, Order, id)).Head.ShouldBe(total);
+        (await AggregateStateAsync(Db, Order, id)).Head.ShouldBe(total);
     }
 
     // Neither statement sees the other's uncommitted row, so the unique index is what catches the second one.
@@ -93,7 +86,7 @@ public sealed class ConcurrencyTests
         duplicates.Count.ShouldBe(Writers - 1);
         duplicates.ShouldAllBe(duplicate => duplicate.EventId == eventId);
         duplicates.ShouldContain(duplicate => duplicate.InnerException is PostgresException, "no loser overlapped the winner, so nothing raced");
-        (await CountRowsWithEventIdAsync(_db, eventId)).ShouldBe(1);
+        (await CountRowsWithEventIdAsync(Db, eventId)).ShouldBe(1);
     }
 
     /// <summary>
@@ -110,14 +103,14 @@ public sealed class ConcurrencyTests
 
     private async Task<object> AppendOnceAsync(Task start, Event[] events, ExpectedVersion expectedVersion)
     {
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         // BEGIN is only sent with the first command; send it now so the race starts inside the transaction.
         await ExecuteAsync(transaction, "SELECT 1");
         await start;
         try
         {
-            var result = await _db.Store.AppendAsync(transaction, expectedVersion, events);
+            var result = await Db.Store.AppendAsync(transaction, expectedVersion, events);
             await ExecuteAsync(transaction, "SELECT pg_sleep(0.05)");
             await transaction.CommitAsync();
             return result;
@@ -131,13 +124,13 @@ public sealed class ConcurrencyTests
 
     private async Task<List<AppendResult>> AppendManyAsync(Task start, string aggregateId, int appends)
     {
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await start;
         var results = new List<AppendResult>(appends);
         for (var append = 0; append < appends; append++)
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            results.Add(await _db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, aggregateId)]));
+            results.Add(await Db.Store.AppendAsync(transaction, ExpectedVersion.Any, [TestEvents.Valid(Order, aggregateId)]));
             await transaction.CommitAsync();
         }
 

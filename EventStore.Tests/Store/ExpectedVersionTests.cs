@@ -5,57 +5,50 @@ using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class ExpectedVersionTests
+public sealed class ExpectedVersionTests : StoreFixture
 {
     private const string Order = "Order";
 
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task NoStream_on_a_new_aggregate_stores_the_events_from_version_1()
     {
         var id = NewAggregateId();
 
-        var result = await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
 
         result.FromVersion.ShouldBe(1);
         result.ToVersion.ShouldBe(2);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((2L, (long?)2));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
 
     [Test]
     public async Task NoStream_on_an_existing_aggregate_raises_a_conflict_with_the_current_version_and_stores_nothing()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
 
         var conflict = await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id)));
+            () => Db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id)));
 
         conflict.AggregateType.ShouldBe(Order);
         conflict.AggregateId.ShouldBe(id);
         conflict.ExpectedVersion.ShouldBe(ExpectedVersion.NoStream);
         conflict.ActualVersion.ShouldBe(2);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((2L, (long?)2));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
 
     [Test]
     public async Task Exact_at_the_current_version_appends_after_it()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
 
-        var result = await _db.AppendAsync(ExpectedVersion.Exact(2), Events(Order, id, 3));
+        var result = await Db.AppendAsync(ExpectedVersion.Exact(2), Events(Order, id, 3));
 
         result.FromVersion.ShouldBe(3);
         result.ToVersion.ShouldBe(5);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((5L, (long?)5));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((5L, (long?)5));
     }
 
     [TestCase(1)]
@@ -63,14 +56,14 @@ public sealed class ExpectedVersionTests
     public async Task Exact_at_a_wrong_version_raises_a_conflict_with_the_current_version_and_stores_nothing(long expected)
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
 
         var conflict = await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.AppendAsync(ExpectedVersion.Exact(expected), TestEvents.Valid(Order, id)));
+            () => Db.AppendAsync(ExpectedVersion.Exact(expected), TestEvents.Valid(Order, id)));
 
         conflict.ExpectedVersion.ShouldBe(ExpectedVersion.Exact(expected));
         conflict.ActualVersion.ShouldBe(2);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((2L, (long?)2));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
 
     [Test]
@@ -79,11 +72,11 @@ public sealed class ExpectedVersionTests
         var id = NewAggregateId();
 
         var conflict = await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.AppendAsync(ExpectedVersion.Exact(1), TestEvents.Valid(Order, id)));
+            () => Db.AppendAsync(ExpectedVersion.Exact(1), TestEvents.Valid(Order, id)));
 
         conflict.ExpectedVersion.ShouldBe(ExpectedVersion.Exact(1));
         conflict.ActualVersion.ShouldBe(0);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((0L, (long?)null));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((0L, (long?)null));
     }
 
     [Test]
@@ -91,7 +84,7 @@ public sealed class ExpectedVersionTests
     {
         var id = NewAggregateId();
 
-        var result = await _db.AppendAsync(ExpectedVersion.Exact(0), TestEvents.Valid(Order, id));
+        var result = await Db.AppendAsync(ExpectedVersion.Exact(0), TestEvents.Valid(Order, id));
 
         result.ToVersion.ShouldBe(1);
     }
@@ -100,14 +93,14 @@ public sealed class ExpectedVersionTests
     public async Task Exact_0_on_an_existing_aggregate_raises_the_same_conflict_as_NoStream()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
 
         var conflict = await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.AppendAsync(ExpectedVersion.Exact(0), TestEvents.Valid(Order, id)));
+            () => Db.AppendAsync(ExpectedVersion.Exact(0), TestEvents.Valid(Order, id)));
 
         conflict.ExpectedVersion.ShouldBe(ExpectedVersion.NoStream);
         conflict.ActualVersion.ShouldBe(3);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((3L, (long?)3));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((3L, (long?)3));
     }
 
     [Test]
@@ -115,24 +108,24 @@ public sealed class ExpectedVersionTests
     {
         var id = NewAggregateId();
 
-        var result = await _db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
+        var result = await Db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
 
         result.FromVersion.ShouldBe(1);
         result.ToVersion.ShouldBe(2);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((2L, (long?)2));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
 
     [Test]
     public async Task Any_on_an_existing_aggregate_appends_after_the_current_version()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 4));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 4));
 
-        var result = await _db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
+        var result = await Db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
 
         result.FromVersion.ShouldBe(5);
         result.ToVersion.ShouldBe(6);
-        (await StoredVersionsAsync(_db, Order, id)).ShouldBe(Contiguous(6));
+        (await StoredVersionsAsync(Db, Order, id)).ShouldBe(Contiguous(6));
     }
 
     [Test]
@@ -141,16 +134,16 @@ public sealed class ExpectedVersionTests
         const string reservation = "EmailReservation";
         var email = $"{Guid.NewGuid():N}@example.com";
         var otherEmail = $"{Guid.NewGuid():N}@example.com";
-        await _db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(reservation, email) with { EventType = "EmailReserved" });
+        await Db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(reservation, email) with { EventType = "EmailReserved" });
 
-        var taken = await Should.ThrowAsync<OptimisticConcurrencyException>(() => _db.AppendAsync(
+        var taken = await Should.ThrowAsync<OptimisticConcurrencyException>(() => Db.AppendAsync(
             ExpectedVersion.NoStream, TestEvents.Valid(reservation, email) with { EventType = "EmailReserved" }));
-        var other = await _db.AppendAsync(
+        var other = await Db.AppendAsync(
             ExpectedVersion.NoStream, TestEvents.Valid(reservation, otherEmail) with { EventType = "EmailReserved" });
 
         taken.AggregateId.ShouldBe(email);
         other.ToVersion.ShouldBe(1);
-        (await AggregateStateAsync(_db, reservation, email)).ShouldBe((1L, (long?)1));
+        (await AggregateStateAsync(Db, reservation, email)).ShouldBe((1L, (long?)1));
     }
 
     // The conflict is read from the statement's rows, not raised by the server, so PostgreSQL does not abort the
@@ -159,17 +152,17 @@ public sealed class ExpectedVersionTests
     public async Task After_a_conflict_the_callers_transaction_still_appends_and_commits()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
-        await using var connection = await _db.OpenConnectionAsync();
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.NoStream, [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.NoStream, [TestEvents.Valid(Order, id)]));
 
-        var retry = await _db.Store.AppendAsync(transaction, ExpectedVersion.Exact(2), [TestEvents.Valid(Order, id)]);
+        var retry = await Db.Store.AppendAsync(transaction, ExpectedVersion.Exact(2), [TestEvents.Valid(Order, id)]);
         await transaction.CommitAsync();
 
         retry.ToVersion.ShouldBe(3);
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((3L, (long?)3));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((3L, (long?)3));
     }
 
     // Under REPEATABLE READ the server raises a serialization failure when the head row moved after the snapshot.
@@ -178,18 +171,18 @@ public sealed class ExpectedVersionTests
     public async Task A_head_moved_after_the_snapshot_is_a_conflict_and_never_a_raw_PostgresException(IsolationLevel isolation)
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id));
-        await using var connection = await _db.OpenConnectionAsync();
+        await Db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id));
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(isolation);
-        var seen = await _db.Store.ReadAggregateStreamAsync(transaction, Order, id);
-        await _db.AppendAsync(ExpectedVersion.Exact(1), TestEvents.Valid(Order, id));
+        var seen = await Db.Store.ReadAggregateStreamAsync(transaction, Order, id);
+        await Db.AppendAsync(ExpectedVersion.Exact(1), TestEvents.Valid(Order, id));
 
         var conflict = await Should.ThrowAsync<OptimisticConcurrencyException>(
-            () => _db.Store.AppendAsync(transaction, ExpectedVersion.Exact(seen.Version), [TestEvents.Valid(Order, id)]));
+            () => Db.Store.AppendAsync(transaction, ExpectedVersion.Exact(seen.Version), [TestEvents.Valid(Order, id)]));
 
         conflict.ExpectedVersion.ShouldBe(ExpectedVersion.Exact(1));
         conflict.InnerException.ShouldBeOfType<PostgresException>().SqlState.ShouldBe(PostgresErrorCodes.SerializationFailure);
         await transaction.RollbackAsync();
-        (await AggregateStateAsync(_db, Order, id)).ShouldBe((2L, (long?)2));
+        (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
 }

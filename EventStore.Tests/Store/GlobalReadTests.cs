@@ -7,15 +7,8 @@ namespace EventStore.Tests.Store;
 /// Reads of the global log. Tests that need an exact log make a database of their own; the fixture's database is for
 /// argument checks, which never reach the server.
 /// </summary>
-public sealed class GlobalReadTests
+public sealed class GlobalReadTests : StoreFixture
 {
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task Reading_after_a_position_returns_only_later_events_in_ascending_order_up_to_the_limit()
@@ -128,7 +121,7 @@ public sealed class GlobalReadTests
     [TestCase(int.MaxValue)]
     public async Task A_limit_outside_one_to_the_maximum_is_rejected(int limit)
     {
-        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => ReadAsync(_db, fromPosition: 0, limit));
+        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => ReadAsync(Db, fromPosition: 0, limit));
 
         error.ParamName.ShouldBe("limit");
     }
@@ -137,7 +130,7 @@ public sealed class GlobalReadTests
     [TestCase(long.MinValue)]
     public async Task A_negative_from_position_is_rejected(long fromPosition)
     {
-        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => ReadAsync(_db, fromPosition, limit: 10));
+        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(() => ReadAsync(Db, fromPosition, limit: 10));
 
         error.ParamName.ShouldBe("fromPosition");
     }

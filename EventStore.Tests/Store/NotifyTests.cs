@@ -10,18 +10,11 @@ namespace EventStore.Tests.Store;
 /// NOTIFY on append. Every test notifies on a channel of its own, because a listener in this database would otherwise
 /// hear the appends of the tests running beside it.
 /// </summary>
-public sealed class NotifyTests
+public sealed class NotifyTests : StoreFixture
 {
     private static readonly TimeSpan Arrives = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);
 
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task A_committed_append_notifies_its_last_global_position()
@@ -30,7 +23,7 @@ public sealed class NotifyTests
         var store = StoreNotifying(channel);
         await using var listener = await ListenAsync(channel);
 
-        var result = await AppendAsync(_db, store, ExpectedVersion.NoStream, Events("Order", NewId(), 3));
+        var result = await AppendAsync(Db, store, ExpectedVersion.NoStream, Events("Order", NewId(), 3));
 
         var notification = await listener.NextAsync(Arrives);
         notification.ShouldNotBeNull();
@@ -45,7 +38,7 @@ public sealed class NotifyTests
         var channel = NewChannel();
         var store = StoreNotifying(channel);
         await using var listener = await ListenAsync(channel);
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var result = await store.AppendAsync(transaction, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
 
@@ -64,7 +57,7 @@ public sealed class NotifyTests
         var channel = NewChannel();
         var store = StoreNotifying(channel);
         await using var listener = await ListenAsync(channel);
-        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var connection = await Db.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await store.AppendAsync(transaction, ExpectedVersion.NoStream, Events("Order", NewId(), 2));
@@ -72,7 +65,7 @@ public sealed class NotifyTests
         }
 
         var afterRollback = await listener.NextAsync(Silence);
-        var committed = await AppendAsync(_db, store, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
+        var committed = await AppendAsync(Db, store, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
         var afterCommit = await listener.NextAsync(Arrives);
 
         afterRollback.ShouldBeNull();
@@ -86,9 +79,9 @@ public sealed class NotifyTests
         var channel = NewChannel();
         var store = StoreNotifying(channel);
         var id = NewId();
-        var first = await AppendAsync(_db, store, ExpectedVersion.NoStream, Events("Order", id, 1));
+        var first = await AppendAsync(Db, store, ExpectedVersion.NoStream, Events("Order", id, 1));
         await using var listener = await ListenAsync(channel);
-        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var connection = await Db.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await Should.ThrowAsync<OptimisticConcurrencyException>(
@@ -97,7 +90,7 @@ public sealed class NotifyTests
         }
 
         var afterConflict = await listener.NextAsync(Silence);
-        var next = await AppendAsync(_db, store, ExpectedVersion.Exact(1), Events("Order", id, 1));
+        var next = await AppendAsync(Db, store, ExpectedVersion.Exact(1), Events("Order", id, 1));
         var afterAppend = await listener.NextAsync(Arrives);
 
         afterConflict.ShouldBeNull("the failed append stored nothing, so it has no position to announce");
@@ -113,7 +106,7 @@ public sealed class NotifyTests
         var store = StoreNotifying(channel);
         await using var listener = await ListenAsync(channel);
 
-        var (first, second) = await _db.InTransactionAsync(async transaction => (
+        var (first, second) = await Db.InTransactionAsync(async transaction => (
             await store.AppendAsync(transaction, ExpectedVersion.NoStream, Events("Order", NewId(), 2)),
             await store.AppendAsync(transaction, ExpectedVersion.NoStream, Events("Invoice", NewId(), 1))));
 
@@ -141,12 +134,12 @@ public sealed class NotifyTests
     public async Task Without_a_channel_an_append_is_not_heard_on_another_stores_channel()
     {
         var channel = NewChannel();
-        var silentStore = new PostgresEventStore(_db.Options with { NotifyChannel = null });
+        var silentStore = new PostgresEventStore(Db.Options with { NotifyChannel = null });
         var notifyingStore = StoreNotifying(channel);
         await using var listener = await ListenAsync(channel);
 
-        await AppendAsync(_db, silentStore, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
-        var heard = await AppendAsync(_db, notifyingStore, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
+        await AppendAsync(Db, silentStore, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
+        var heard = await AppendAsync(Db, notifyingStore, ExpectedVersion.NoStream, Events("Order", NewId(), 1));
 
         var notification = await listener.NextAsync(Arrives);
         notification.ShouldNotBeNull();
@@ -156,11 +149,11 @@ public sealed class NotifyTests
 
     private static string NewChannel() => $"es_{Guid.NewGuid():N}";
 
-    private PostgresEventStore StoreNotifying(string channel) => new(_db.Options with { NotifyChannel = channel });
+    private PostgresEventStore StoreNotifying(string channel) => new(Db.Options with { NotifyChannel = channel });
 
     private async Task<Listener> ListenAsync(string channel)
     {
-        var connection = await _db.OpenConnectionAsync();
+        var connection = await Db.OpenConnectionAsync();
         var listener = new Listener(connection);
         // The channel is created here from a GUID, so it is a plain lower-case identifier that needs no quoting.
         await ExecuteAsync(connection, $"LISTEN {channel}");

@@ -11,24 +11,17 @@ namespace EventStore.Tests.Store;
 /// neither adds an activity of its own.
 /// </summary>
 [NonParallelizable] // listens to Npgsql's process-wide ActivitySource
-public sealed class RoundTripTests
+public sealed class RoundTripTests : StoreFixture
 {
     private const string Order = "Order";
 
-    private StoreDatabase _db = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     // Guards the counter itself: were it blind to this connection, every "one round trip" test below would fail.
     [Test]
     public async Task The_counter_sees_every_command_of_its_connection_and_none_of_another()
     {
-        await using var connection = await _db.OpenConnectionAsync();
-        await using var other = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
+        await using var other = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var otherTransaction = await other.BeginTransactionAsync();
         using var commands = new CommandCounter(connection);
@@ -44,11 +37,11 @@ public sealed class RoundTripTests
     public async Task An_append_of_100_events_is_one_round_trip()
     {
         var id = NewAggregateId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         using var commands = new CommandCounter(connection);
 
-        await _db.Store.AppendAsync(transaction, ExpectedVersion.NoStream, Events(Order, id, 100));
+        await Db.Store.AppendAsync(transaction, ExpectedVersion.NoStream, Events(Order, id, 100));
 
         commands.Count.ShouldBe(1);
     }
@@ -57,12 +50,12 @@ public sealed class RoundTripTests
     public async Task Reading_an_aggregate_stream_is_one_round_trip()
     {
         var id = NewAggregateId();
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 5));
-        await using var connection = await _db.OpenConnectionAsync();
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 5));
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         using var commands = new CommandCounter(connection);
 
-        var stream = await _db.Store.ReadAggregateStreamAsync(transaction, Order, id);
+        var stream = await Db.Store.ReadAggregateStreamAsync(transaction, Order, id);
 
         stream.Count.ShouldBe(5);
         commands.Count.ShouldBe(1);
@@ -71,12 +64,12 @@ public sealed class RoundTripTests
     [Test]
     public async Task Reading_events_from_a_position_is_one_round_trip()
     {
-        var appended = await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, NewAggregateId(), 5));
-        await using var connection = await _db.OpenConnectionAsync();
+        var appended = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, NewAggregateId(), 5));
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         using var commands = new CommandCounter(connection);
 
-        var events = await _db.Store.ReadEventsAsync(transaction, appended.GlobalPositions[0] - 1, 5);
+        var events = await Db.Store.ReadEventsAsync(transaction, appended.GlobalPositions[0] - 1, 5);
 
         events.Select(e => e.GlobalPosition).ShouldBe(appended.GlobalPositions);
         commands.Count.ShouldBe(1);
@@ -85,12 +78,12 @@ public sealed class RoundTripTests
     [Test]
     public async Task Getting_the_latest_global_position_is_one_round_trip()
     {
-        var appended = await _db.AppendAsync(ExpectedVersion.NoStream, Events(Order, NewAggregateId(), 2));
-        await using var connection = await _db.OpenConnectionAsync();
+        var appended = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, NewAggregateId(), 2));
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         using var commands = new CommandCounter(connection);
 
-        var latest = await _db.Store.GetLatestGlobalPositionAsync(transaction);
+        var latest = await Db.Store.GetLatestGlobalPositionAsync(transaction);
 
         latest.ShouldBeGreaterThanOrEqualTo(appended.GlobalPositions[^1]);
         commands.Count.ShouldBe(1);

@@ -3,17 +3,10 @@ using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class StreamReadTests
+public sealed class StreamReadTests : StoreFixture
 {
-    private StoreDatabase _db = null!;
+    private PostgresEventStore Store => Db.Store;
 
-    private PostgresEventStore Store => _db.Store;
-
-    [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
     public async Task Reading_a_whole_stream_returns_every_event_in_version_order()
@@ -21,7 +14,7 @@ public sealed class StreamReadTests
         var id = NewId();
         var events = await AppendInBatchesAsync("Order", id, 2, 3);
 
-        var stream = await _db.ReadStreamAsync("Order", id);
+        var stream = await Db.ReadStreamAsync("Order", id);
 
         stream.AggregateType.ShouldBe("Order");
         stream.AggregateId.ShouldBe(id);
@@ -38,7 +31,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 5);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 3);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 3);
 
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([3L, 4, 5]);
         stream.Version.ShouldBe(5);
@@ -50,7 +43,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 3);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 0);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 0);
 
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2, 3]);
     }
@@ -61,7 +54,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 5);
 
-        var stream = await _db.ReadStreamAsync("Order", id, toVersion: 2);
+        var stream = await Db.ReadStreamAsync("Order", id, toVersion: 2);
 
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2]);
         stream.Version.ShouldBe(2, "after a bounded read Version is the last version in range, not the aggregate's");
@@ -73,7 +66,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 5);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 2, toVersion: 4);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 2, toVersion: 4);
 
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([2L, 3, 4]);
     }
@@ -84,7 +77,7 @@ public sealed class StreamReadTests
         var id = NewId();
         var events = await AppendInBatchesAsync("Order", id, 3);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 2, toVersion: 2);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 2, toVersion: 2);
 
         stream.Events.ShouldHaveSingleItem().EventId.ShouldBe(events[1].EventId);
     }
@@ -95,7 +88,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 5);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 4, toVersion: 10);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 4, toVersion: 10);
 
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([4L, 5]);
     }
@@ -106,7 +99,7 @@ public sealed class StreamReadTests
         var id = NewId();
         await AppendInBatchesAsync("Order", id, 5);
 
-        var stream = await _db.ReadStreamAsync("Order", id, fromVersion: 6, toVersion: 10);
+        var stream = await Db.ReadStreamAsync("Order", id, fromVersion: 6, toVersion: 10);
 
         stream.IsEmpty.ShouldBeTrue();
         stream.Version.ShouldBe(0);
@@ -117,7 +110,7 @@ public sealed class StreamReadTests
     {
         var id = NewId();
 
-        var stream = await _db.ReadStreamAsync("Order", id);
+        var stream = await Db.ReadStreamAsync("Order", id);
 
         stream.AggregateType.ShouldBe("Order");
         stream.AggregateId.ShouldBe(id);
@@ -130,7 +123,7 @@ public sealed class StreamReadTests
     [Test]
     public async Task Reading_a_bounded_range_of_an_aggregate_without_events_returns_an_empty_stream()
     {
-        var stream = await _db.ReadStreamAsync("Order", NewId(), fromVersion: 1, toVersion: 3);
+        var stream = await Db.ReadStreamAsync("Order", NewId(), fromVersion: 1, toVersion: 3);
 
         stream.IsEmpty.ShouldBeTrue();
         stream.Version.ShouldBe(0);
@@ -144,8 +137,8 @@ public sealed class StreamReadTests
         var firstEvents = await AppendInBatchesAsync("Order", first, 2);
         var secondEvents = await AppendInBatchesAsync("Order", second, 3);
 
-        var firstStream = await _db.ReadStreamAsync("Order", first);
-        var secondStream = await _db.ReadStreamAsync("Order", second);
+        var firstStream = await Db.ReadStreamAsync("Order", first);
+        var secondStream = await Db.ReadStreamAsync("Order", second);
 
         firstStream.Events.Select(e => e.EventId).ShouldBe(firstEvents.Select(e => e.EventId));
         firstStream.Events.ShouldAllBe(e => e.AggregateId == first);
@@ -161,8 +154,8 @@ public sealed class StreamReadTests
         var orderEvents = await AppendInBatchesAsync("Order", id, 2);
         var invoiceEvents = await AppendInBatchesAsync("Invoice", id, 1);
 
-        var orders = await _db.ReadStreamAsync("Order", id);
-        var invoices = await _db.ReadStreamAsync("Invoice", id);
+        var orders = await Db.ReadStreamAsync("Order", id);
+        var invoices = await Db.ReadStreamAsync("Invoice", id);
 
         orders.Events.Select(e => e.EventId).ShouldBe(orderEvents.Select(e => e.EventId));
         orders.Events.ShouldAllBe(e => e.AggregateType == "Order");
@@ -178,7 +171,7 @@ public sealed class StreamReadTests
         var id = NewId("Case");
         await AppendInBatchesAsync("Order", id, 1);
 
-        var stream = await _db.ReadStreamAsync("Order", id.ToUpperInvariant());
+        var stream = await Db.ReadStreamAsync("Order", id.ToUpperInvariant());
 
         stream.IsEmpty.ShouldBeTrue();
     }
@@ -196,8 +189,8 @@ public sealed class StreamReadTests
             expectedRight.AddRange((await AppendInBatchesAsync("Order", right, 2)).Select(e => e.EventId));
         }
 
-        var leftStream = await _db.ReadStreamAsync("Order", left);
-        var rightStream = await _db.ReadStreamAsync("Order", right);
+        var leftStream = await Db.ReadStreamAsync("Order", left);
+        var rightStream = await Db.ReadStreamAsync("Order", right);
 
         leftStream.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2, 3, 4]);
         leftStream.Events.Select(e => e.EventId).ShouldBe(expectedLeft);
@@ -214,7 +207,7 @@ public sealed class StreamReadTests
     {
         // Interleaving transactions can give a later version a lower global position; ordering must follow versions.
         var id = NewId();
-        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var connection = await Db.OpenConnectionAsync())
         {
             await ExecuteAsync(connection, $"""
                 INSERT INTO events (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, payload, created_at)
@@ -224,8 +217,8 @@ public sealed class StreamReadTests
                 """);
         }
 
-        var stream = await _db.ReadStreamAsync("Order", id);
-        var range = await _db.ReadStreamAsync("Order", id, fromVersion: 1, toVersion: 3);
+        var stream = await Db.ReadStreamAsync("Order", id);
+        var range = await Db.ReadStreamAsync("Order", id, fromVersion: 1, toVersion: 3);
 
         stream.Events.Select(e => e.EventType).ShouldBe(["First", "Second", "Third"]);
         range.Events.Select(e => e.EventType).ShouldBe(["First", "Second", "Third"]);
@@ -236,14 +229,14 @@ public sealed class StreamReadTests
     public async Task A_read_in_the_appending_transaction_sees_its_own_events_and_others_do_not_until_commit()
     {
         var id = NewId();
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await Store.AppendAsync(transaction, ExpectedVersion.NoStream, Events("Order", id, 2));
 
         var inside = await Store.ReadAggregateStreamAsync(transaction, "Order", id);
-        var outsideBefore = await _db.ReadStreamAsync("Order", id);
+        var outsideBefore = await Db.ReadStreamAsync("Order", id);
         await transaction.CommitAsync();
-        var outsideAfter = await _db.ReadStreamAsync("Order", id);
+        var outsideAfter = await Db.ReadStreamAsync("Order", id);
 
         inside.Version.ShouldBe(2);
         outsideBefore.IsEmpty.ShouldBeTrue();
@@ -255,14 +248,14 @@ public sealed class StreamReadTests
     {
         var id = NewId();
 
-        var first = await _db.AppendAsync(ExpectedVersion.NoStream, Events("Order", id, 2));
-        var second = await _db.AppendAsync(ExpectedVersion.Exact(2), Events("Order", id, 1));
-        var third = await _db.AppendAsync(ExpectedVersion.Any, Events("Order", id, 3));
+        var first = await Db.AppendAsync(ExpectedVersion.NoStream, Events("Order", id, 2));
+        var second = await Db.AppendAsync(ExpectedVersion.Exact(2), Events("Order", id, 1));
+        var third = await Db.AppendAsync(ExpectedVersion.Any, Events("Order", id, 3));
 
         (first.FromVersion, first.ToVersion).ShouldBe((1L, 2L));
         (second.FromVersion, second.ToVersion).ShouldBe((3L, 3L));
         (third.FromVersion, third.ToVersion).ShouldBe((4L, 6L));
-        var stream = await _db.ReadStreamAsync("Order", id);
+        var stream = await Db.ReadStreamAsync("Order", id);
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2, 3, 4, 5, 6]);
         stream.Events.Select(e => e.EventId)
             .ShouldBe(first.Events.Concat(second.Events).Concat(third.Events).Select(e => e.EventId));
@@ -275,18 +268,18 @@ public sealed class StreamReadTests
         var orderA = NewId("a");
         var orderB = NewId("b");
 
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events("Order", orderA, 3));
-        await _db.AppendAsync(ExpectedVersion.NoStream, Events("Order", orderB, 1));
-        var nextA = await _db.AppendAsync(ExpectedVersion.Exact(3), Events("Order", orderA, 1));
-        var nextB = await _db.AppendAsync(ExpectedVersion.Exact(1), Events("Order", orderB, 2));
-        var sameIdOtherType = await _db.AppendAsync(ExpectedVersion.NoStream, Events("Invoice", orderA, 1));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events("Order", orderA, 3));
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events("Order", orderB, 1));
+        var nextA = await Db.AppendAsync(ExpectedVersion.Exact(3), Events("Order", orderA, 1));
+        var nextB = await Db.AppendAsync(ExpectedVersion.Exact(1), Events("Order", orderB, 2));
+        var sameIdOtherType = await Db.AppendAsync(ExpectedVersion.NoStream, Events("Invoice", orderA, 1));
 
         nextA.FromVersion.ShouldBe(4);
         (nextB.FromVersion, nextB.ToVersion).ShouldBe((2L, 3L));
         sameIdOtherType.FromVersion.ShouldBe(1);
-        (await _db.ReadStreamAsync("Order", orderA)).Version.ShouldBe(4);
-        (await _db.ReadStreamAsync("Order", orderB)).Version.ShouldBe(3);
-        (await _db.ReadStreamAsync("Invoice", orderA)).Version.ShouldBe(1);
+        (await Db.ReadStreamAsync("Order", orderA)).Version.ShouldBe(4);
+        (await Db.ReadStreamAsync("Order", orderB)).Version.ShouldBe(3);
+        (await Db.ReadStreamAsync("Invoice", orderA)).Version.ShouldBe(1);
     }
 
     [TestCase(-1L, null, "fromVersion")]
@@ -296,7 +289,7 @@ public sealed class StreamReadTests
     public async Task A_negative_bound_is_rejected(long? fromVersion, long? toVersion, string parameter)
     {
         var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(
-            () => _db.ReadStreamAsync("Order", NewId(), fromVersion, toVersion));
+            () => Db.ReadStreamAsync("Order", NewId(), fromVersion, toVersion));
 
         error.ParamName.ShouldBe(parameter);
     }
@@ -308,7 +301,7 @@ public sealed class StreamReadTests
         await AppendInBatchesAsync("Order", id, 5);
 
         var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(
-            () => _db.ReadStreamAsync("Order", id, fromVersion: 4, toVersion: 2));
+            () => Db.ReadStreamAsync("Order", id, fromVersion: 4, toVersion: 2));
 
         error.ParamName.ShouldBe("fromVersion");
         error.Message.ShouldContain("4");
@@ -321,7 +314,7 @@ public sealed class StreamReadTests
     [TestCase("Order", "\t", "aggregateId")]
     public async Task A_blank_aggregate_type_or_id_is_rejected(string aggregateType, string aggregateId, string parameter)
     {
-        var error = await Should.ThrowAsync<ArgumentException>(() => _db.ReadStreamAsync(aggregateType, aggregateId));
+        var error = await Should.ThrowAsync<ArgumentException>(() => Db.ReadStreamAsync(aggregateType, aggregateId));
 
         error.ParamName.ShouldBe(parameter);
     }
@@ -329,8 +322,8 @@ public sealed class StreamReadTests
     [Test]
     public async Task A_null_aggregate_type_or_id_is_rejected()
     {
-        (await Should.ThrowAsync<ArgumentNullException>(() => _db.ReadStreamAsync(null!, "42"))).ParamName.ShouldBe("aggregateType");
-        (await Should.ThrowAsync<ArgumentNullException>(() => _db.ReadStreamAsync("Order", null!))).ParamName.ShouldBe("aggregateId");
+        (await Should.ThrowAsync<ArgumentNullException>(() => Db.ReadStreamAsync(null!, "42"))).ParamName.ShouldBe("aggregateType");
+        (await Should.ThrowAsync<ArgumentNullException>(() => Db.ReadStreamAsync("Order", null!))).ParamName.ShouldBe("aggregateId");
     }
 
     /// <summary>Appends one batch per entry of <paramref name="batchSizes"/>, each in its own transaction.</summary>
@@ -340,7 +333,7 @@ public sealed class StreamReadTests
         foreach (var size in batchSizes)
         {
             var batch = Events(aggregateType, aggregateId, size);
-            await _db.AppendAsync(ExpectedVersion.Any, batch);
+            await Db.AppendAsync(ExpectedVersion.Any, batch);
             appended.AddRange(batch);
         }
 

@@ -1,0 +1,22 @@
+namespace EventStore.Tests.Store;
+
+/// <summary>A fixture with a database of its own, created with the store's schema before its tests and dropped after.</summary>
+public abstract class StoreFixture
+{
+    private StoreDatabase? _db;
+
+    /// <summary>The fixture's database; tests in a fixture run in parallel, so each uses aggregate ids of its own.</summary>
+    internal StoreDatabase Db => _db ?? throw new InvalidOperationException("The fixture's database exists only while its tests run.");
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
+}
