@@ -1,0 +1,3 @@
+using EventStore.MigrateGen;
+
+return MigrateGenCommand.Run(args, Console.Out, Console.Error);
