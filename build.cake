@@ -9,6 +9,7 @@ var solution = File("./EventStore.sln");
 var artifacts = Directory("./artifacts");
 var testResults = artifacts + Directory("test-results");
 var packages = artifacts + Directory("packages");
+var basicExample = File("./examples/Basic/Basic.csproj");
 
 Task("Clean")
     .Does(() =>
@@ -70,7 +71,22 @@ Task("Pack")
     .Does(() =>
 {
     CleanDirectory(packages);
-    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, OutputDirectory = packages });
+    // Packages are rebuilt with SourceLink, which needs this clone to have a remote (see Directory.Build.props).
+    DotNetPack(solution, new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = packages,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("SourceLink", "true"),
+    });
+});
+
+Task("Demo")
+    .Description("Runs examples/Basic: on the server in EVENTSTORE_CONNECTION, else on a throwaway PostgreSQL it starts and stops.")
+    .Does(() =>
+{
+    // Only the example and the projects it needs are built, so the demo does not wait for the tests to compile.
+    DotNetBuild(basicExample, new DotNetBuildSettings { Configuration = configuration });
+    DotNetRun(basicExample, new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true });
 });
 
 RunTarget(target);
