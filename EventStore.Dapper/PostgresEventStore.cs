@@ -135,11 +135,12 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The transaction is not Npgsql's.</exception>
     /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
-    public Task<long> GetLatestGlobalPositionAsync(IDbTransaction transaction, CancellationToken cancellationToken = default)
+    public async Task<long> GetLatestGlobalPositionAsync(IDbTransaction transaction, CancellationToken cancellationToken = default)
     {
         var connection = CallerTransaction.ConnectionOf(transaction);
-        return connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(_sql.LatestGlobalPosition, transaction: transaction, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(_sql.LatestGlobalPosition, transaction: transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
     }
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)
