@@ -44,7 +44,8 @@ internal static class MigrateGenCommand
     private static bool TryRender(MigrateGenArguments arguments, out string schema, out string problem)
     {
         schema = problem = string.Empty;
-        if (!IsPlainFileName(arguments.FileName))
+        // Checked before the existing-file check, so a bad name is reported as such and not as some other file.
+        if (!MigrationEmitter.IsPlainFileName(arguments.FileName))
         {
             problem = $"file name '{arguments.FileName}' is not a plain file name; pass the folder with -output";
             return false;
@@ -61,16 +62,6 @@ internal static class MigrateGenCommand
             return false;
         }
     }
-
-    /// <summary>
-    /// The rule <see cref="MigrationEmitter.Write"/> applies, checked first so that a bad name is reported as such and
-    /// not as an existing file somewhere else. Both separators are refused on every platform, so a Windows path given
-    /// on Linux does not become a file with backslashes in its name.
-    /// </summary>
-    private static bool IsPlainFileName(string fileName) =>
-        fileName is not ("." or "..")
-        && fileName.IndexOfAny(['/', '\\']) < 0
-        && fileName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0;
 
     /// <summary>
     /// <see cref="ArgumentException.Message"/> ends with "(Parameter 'EventsTable')", which says nothing on a command

@@ -26,7 +26,7 @@ public static class MigrationEmitter
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var schema = Render(options);
         fileName ??= DateTime.UtcNow.ToString(DefaultFileNameFormat, CultureInfo.InvariantCulture);
-        if (fileName.Length == 0 || fileName is "." or ".." || fileName != Path.GetFileName(fileName))
+        if (!IsPlainFileName(fileName))
         {
             throw new ArgumentException($"'{fileName}' is not a plain file name; pass the folder separately.", nameof(fileName));
         }
@@ -38,4 +38,14 @@ public static class MigrationEmitter
         writer.Write(schema);
         return path;
     }
+
+    /// <summary>
+    /// A name for a file directly in the folder. Both separators are refused on every platform, so a Windows path given
+    /// on Linux does not become a file with backslashes in its name.
+    /// </summary>
+    internal static bool IsPlainFileName(string fileName) =>
+        fileName.Length > 0
+        && fileName is not ("." or "..")
+        && fileName.IndexOfAny(['/', '\\']) < 0
+        && fileName.IndexOfAny(Path.GetInvalidFileNameChars()) < 0;
 }
