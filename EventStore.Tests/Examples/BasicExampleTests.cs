@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Dapper;
 using EventStore.Examples.Basic;
@@ -13,8 +12,6 @@ namespace EventStore.Tests.Examples;
 /// </summary>
 public sealed partial class BasicExampleTests
 {
-    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
-
     private TemporaryDatabase? _database;
     private string[] _lines = [];
     private string _orderId = string.Empty;
@@ -135,7 +132,7 @@ public sealed partial class BasicExampleTests
     {
         await using var database = await TestServer.CreateDatabaseAsync();
 
-        var run = await RunProgramAsync(database.ConnectionString);
+        var run = await ExampleProgram.RunAsync("Basic.dll", database.ConnectionString);
 
         run.ExitCode.ShouldBe(0, run.Errors);
         run.Errors.ShouldBeEmpty();
@@ -152,7 +149,7 @@ public sealed partial class BasicExampleTests
             Database = $"eventstore_missing_{Guid.NewGuid():N}",
         };
 
-        var run = await RunProgramAsync(missing.ConnectionString);
+        var run = await ExampleProgram.RunAsync("Basic.dll", missing.ConnectionString);
 
         run.ExitCode.ShouldBe(1);
         run.Errors.TrimEnd().ShouldStartWith("The basic example failed: ");
@@ -173,35 +170,5 @@ public sealed partial class BasicExampleTests
     {
         await using var connection = new NpgsqlConnection(connectionString);
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM events");
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunProgramAsync(string connectionString)
-    {
-        // The test project references the example, so the build copies its Basic.dll next to the tests.
-        var program = Path.Combine(AppContext.BaseDirectory, "Basic.dll");
-        File.Exists(program).ShouldBeTrue($"{program} should be copied into the test output");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { program },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["EVENTSTORE_CONNECTION"] = connectionString;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ProcessTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The example did not exit within {ProcessTimeout.TotalSeconds} s. Output:\n{await output}\n{await errors}");
-        }
-
-        return (process.ExitCode, await output, await errors);
     }
 }
