@@ -10,7 +10,7 @@ namespace EventStore.Dapper;
 /// </remarks>
 public sealed record EventStoreOptions
 {
-    /// <summary>The options with every default: tables <c>events</c> and <c>aggregate_heads</c>, no NOTIFY, no logging.</summary>
+    /// <summary>The options with every default: tables <c>events</c>, <c>aggregate_heads</c> and <c>consumer_checkpoints</c>, no NOTIFY, no logging.</summary>
     public static EventStoreOptions Default { get; } = new();
 
     /// <summary>The append-only event log table. Defaults to <c>events</c>.</summary>
@@ -18,6 +18,9 @@ public sealed record EventStoreOptions
 
     /// <summary>The table holding each aggregate's current version, one row per aggregate. Defaults to <c>aggregate_heads</c>.</summary>
     public string AggregateHeadsTable { get; init; } = "aggregate_heads";
+
+    /// <summary>The table holding each consumer's checkpoint, one row per consumer name. Defaults to <c>consumer_checkpoints</c>.</summary>
+    public string CheckpointsTable { get; init; } = "consumer_checkpoints";
 
     /// <summary>
     /// The channel that each append notifies with its last global position, inside the append's transaction so the

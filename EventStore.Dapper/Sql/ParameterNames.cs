@@ -20,5 +20,8 @@ internal static class ParameterNames
     public const string FromVersion = "from_version";
     public const string ToVersion = "to_version";
     public const string FromPosition = "from_position";
+    public const string ToPosition = "to_position";
     public const string Limit = "limit";
+    public const string ConsumerName = "consumer_name";
+    public const string AggregateTypes = "aggregate_types";
 }

@@ -24,6 +24,19 @@ internal static class ReadStatements
             """;
     }
 
+    /// <summary>A consumer's batch: settled positions only, so the upper bound is the safe frontier.</summary>
+    public static string ConsumerBatch(string events, bool scoped)
+    {
+        var scope = scoped ? $" AND aggregate_type = ANY(@{AggregateTypes})" : string.Empty;
+        return $"""
+            SELECT {Columns}
+            FROM {events}
+            WHERE global_position > @{FromPosition} AND global_position <= @{ToPosition}{scope}
+            ORDER BY global_position
+            LIMIT @{Limit}
+            """;
+    }
+
     public static string Events(string events) => $"""
         SELECT {Columns}
         FROM {events}

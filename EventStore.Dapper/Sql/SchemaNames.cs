@@ -6,10 +6,12 @@ namespace EventStore.Dapper;
 /// </summary>
 internal sealed record SchemaNames
 {
-    public SchemaNames(QualifiedName events, QualifiedName heads)
+    public SchemaNames(QualifiedName events, QualifiedName heads, QualifiedName checkpoints)
     {
         Events = events;
         Heads = heads;
+        Checkpoints = checkpoints;
+        CheckpointsPrimaryKey = Identifier.Derived(checkpoints.Name, "pkey");
         EventsPrimaryKey = Identifier.Derived(events.Name, "pkey");
         EventIdKey = Identifier.Derived(events.Name, "event_id_key");
         AggregateVersionKey = Identifier.Derived(events.Name, "aggregate_version_key");
@@ -25,6 +27,10 @@ internal sealed record SchemaNames
     public QualifiedName Events { get; }
 
     public QualifiedName Heads { get; }
+
+    public QualifiedName Checkpoints { get; }
+
+    public string CheckpointsPrimaryKey { get; }
 
     public string EventsPrimaryKey { get; }
 
@@ -63,6 +69,8 @@ internal sealed record SchemaNames
             (Events.Schema, CorrelationIdIndex, "the correlation id index"),
             (Events.Schema, AggregateTypeIndex, "the aggregate type index"),
             (Heads.Schema, HeadsPrimaryKey, "the aggregate heads primary key"),
+            (Checkpoints.Schema, Checkpoints.Name, "the checkpoints table"),
+            (Checkpoints.Schema, CheckpointsPrimaryKey, "the checkpoints primary key"),
         };
         var clash = relations
             .GroupBy(relation => (relation.Schema, relation.Name))

@@ -10,7 +10,7 @@ internal static class SchemaStatements
 
         return $"""
             -- EventStore for .NET: the append-only event log and the aggregate heads.
-            {CreateSchemas(names.Events, names.Heads)}CREATE TABLE IF NOT EXISTS {eventsTable} (
+            {CreateSchemas(names)}CREATE TABLE IF NOT EXISTS {eventsTable} (
                 global_position   BIGSERIAL   NOT NULL,
                 aggregate_type    TEXT        NOT NULL,
                 aggregate_id      TEXT        NOT NULL,
@@ -43,12 +43,19 @@ internal static class SchemaStatements
                 CONSTRAINT {Identifier.Quote(names.HeadsPrimaryKey)} PRIMARY KEY (aggregate_type, aggregate_id)
             );
 
+            CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.Checkpoints)} (
+                consumer_name     TEXT        NOT NULL,
+                global_position   BIGINT      NOT NULL DEFAULT 0,
+                updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+                CONSTRAINT {Identifier.Quote(names.CheckpointsPrimaryKey)} PRIMARY KEY (consumer_name)
+            );
+
             """;
     }
 
-    private static string CreateSchemas(QualifiedName events, QualifiedName heads)
+    private static string CreateSchemas(SchemaNames names)
     {
-        var schemas = new[] { events.Schema, heads.Schema }.OfType<string>().Distinct(StringComparer.Ordinal);
+        var schemas = new[] { names.Events.Schema, names.Heads.Schema, names.Checkpoints.Schema }.OfType<string>().Distinct(StringComparer.Ordinal);
         return string.Concat(schemas.Select(schema => $"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n"));
     }
 }

@@ -19,7 +19,8 @@ public sealed class SqlDialect
             ? null
             : Identifier.Validate(options.NotifyChannel, options.NotifyChannel, nameof(EventStoreOptions.NotifyChannel));
 
-        var names = new SchemaNames(events, heads);
+        var checkpoints = Identifier.ParseQualified(options.CheckpointsTable, nameof(EventStoreOptions.CheckpointsTable));
+        var names = new SchemaNames(events, heads, checkpoints);
         EventIdConstraint = names.EventIdKey;
         AggregateVersionConstraint = names.AggregateVersionKey;
 
@@ -33,6 +34,19 @@ public sealed class SqlDialect
         ReadEvents = ReadStatements.Events(eventsTable);
         LatestGlobalPosition = $"SELECT COALESCE(MAX(global_position), 0) FROM {eventsTable}";
         Schema = SchemaStatements.Render(names);
+
+        var checkpointsTable = Identifier.Quote(checkpoints);
+        // Validated identifiers, so quoting them into a string literal cannot break out of it.
+        ProbeFrontier = ConsumerStatements.ProbeFrontier(eventsTable);
+        ReadConsumerBatch = ReadStatements.ConsumerBatch(eventsTable, scoped: false);
+        ReadScopedConsumerBatch = ReadStatements.ConsumerBatch(eventsTable, scoped: true);
+        EnsureCheckpoint = ConsumerStatements.EnsureCheckpoint(checkpointsTable);
+        LockCheckpoint = ConsumerStatements.LockCheckpoint(checkpointsTable);
+        SaveCheckpoint = ConsumerStatements.SaveCheckpoint(checkpointsTable);
+        TryLease = ConsumerStatements.TryLease;
+        CheckLease = "SELECT true";
+        ReleaseLease = ConsumerStatements.ReleaseLease;
+        Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
     /// <summary>The channel appends notify on, or <see langword="null"/> when NOTIFY is off.</summary>
@@ -64,6 +78,36 @@ public sealed class SqlDialect
 
     /// <summary>Reads the highest global position visible to the transaction, 0 when there is none.</summary>
     public string LatestGlobalPosition { get; }
+
+    /// <summary>Reads the last position taken and the transactions that may still be writing events.</summary>
+    public string ProbeFrontier { get; }
+
+    /// <summary>Reads a consumer's next batch between its checkpoint and the safe frontier.</summary>
+    public string ReadConsumerBatch { get; }
+
+    /// <summary>Reads a scoped consumer's next batch of its aggregate types between its checkpoint and the safe frontier.</summary>
+    public string ReadScopedConsumerBatch { get; }
+
+    /// <summary>Creates a consumer's checkpoint row at position 0 unless it exists.</summary>
+    public string EnsureCheckpoint { get; }
+
+    /// <summary>Reads and locks a consumer's checkpoint for the length of a batch.</summary>
+    public string LockCheckpoint { get; }
+
+    /// <summary>Moves a consumer's checkpoint.</summary>
+    public string SaveCheckpoint { get; }
+
+    /// <summary>Tries to take the session lock that makes one instance the only one processing a consumer.</summary>
+    public string TryLease { get; }
+
+    /// <summary>Checks that the connection holding a lease is alive, and with it the lease.</summary>
+    public string CheckLease { get; }
+
+    /// <summary>Gives a lease up, so a pooled connection does not keep holding it once closed.</summary>
+    public string ReleaseLease { get; }
+
+    /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
+    public string? Listen { get; }
 
     /// <summary>The idempotent DDL that creates the tables, constraints and indexes every statement relies on.</summary>
     public string Schema { get; }

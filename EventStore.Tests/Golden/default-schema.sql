@@ -31,3 +31,10 @@ CREATE TABLE IF NOT EXISTS "aggregate_heads" (
     updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
     CONSTRAINT "aggregate_heads_pkey" PRIMARY KEY (aggregate_type, aggregate_id)
 );
+
+CREATE TABLE IF NOT EXISTS "consumer_checkpoints" (
+    consumer_name     TEXT        NOT NULL,
+    global_position   BIGINT      NOT NULL DEFAULT 0,
+    updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+    CONSTRAINT "consumer_checkpoints_pkey" PRIMARY KEY (consumer_name)
+);

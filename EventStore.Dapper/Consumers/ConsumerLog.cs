@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace EventStore.Dapper;
+
+/// <summary>The processor's log lines. Consumer names and positions are not personal data; ids and payloads never appear.</summary>
+internal static partial class ConsumerLog
+{
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Consumer {Consumer} is now processed by this instance")]
+    public static partial void LeaseTaken(ILogger logger, string consumer);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error,
+        Message = "Consumer {Consumer} failed on the event at position {Position} of type {EventType}; the batch was rolled back and is retried in {RetryDelay}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string consumer, long position, string eventType, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer} is held at position {SafePosition} by transaction {VirtualTransactionId} of backend {ProcessId} (0: a prepared transaction), running for {Seconds:0} s; it may still write events below position {LastPosition}, so the consumer waits for it to end")]
+    public static partial void HeldBack(ILogger logger, string consumer, long safePosition, string virtualTransactionId, int processId, double seconds, long lastPosition);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer} lost its connection or lease; retrying in {RetryDelay}")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception, string consumer, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Listening for notifications on {Channel} failed; polling covers the gap, retrying in {RetryDelay}")]
+    public static partial void ListenFailed(ILogger logger, Exception exception, string channel, TimeSpan retryDelay);
+}

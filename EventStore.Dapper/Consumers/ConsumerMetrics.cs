@@ -1,0 +1,18 @@
+using System.Diagnostics.Metrics;
+
+namespace EventStore.Dapper;
+
+/// <summary>The processor's metrics, under the meter <c>EventStore.Consumers</c>.</summary>
+internal static class ConsumerMetrics
+{
+    public static readonly Meter Meter = new("EventStore.Consumers");
+
+    public static readonly Counter<long> EventsHandled = Meter.CreateCounter<long>(
+        "eventstore.consumer.events_handled", "{event}", "Events handled and committed with the consumer's checkpoint.");
+
+    public static readonly Histogram<double> HeldBackSeconds = Meter.CreateHistogram<double>(
+        "eventstore.consumer.held_back", "s", "How long a running transaction has held a consumer's safe frontier back, sampled per poll.");
+
+    public static readonly Counter<long> BatchFailures = Meter.CreateCounter<long>(
+        "eventstore.consumer.batch_failures", "{batch}", "Batches rolled back because a handler or the connection failed.");
+}

@@ -1,0 +1,101 @@
+using EventStore.Consumers;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// Runs consumers over the event log with checkpoints that never skip an event: each consumer sees every committed
+/// event once, in global-position order, and never a rolled-back one. See docs/consumers.md for the argument.
+/// </summary>
+/// <remarks>
+/// <list type="number">
+/// <item><description>Each batch is one transaction: the handler's writes and the checkpoint commit together, so a read
+/// model in the same database is updated effectively once.</description></item>
+/// <item><description>The processor never reads past a position that a running transaction may still fill, however long
+/// that transaction runs; it waits, reports the transaction that holds it back, and never skips on a timeout.</description></item>
+/// <item><description>A gap left by a rollback stops holding progress once every transaction that could own it has ended.</description></item>
+/// <item><description>Several processes may run the same consumers: one instance processes a consumer at a time, and
+/// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies.</description></item>
+/// <item><description>A handler exception rolls its batch back; the batch is retried with backoff while other consumers
+/// carry on.</description></item>
+/// </list>
+/// </remarks>
+public sealed class ConsumerProcessor
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<IConsumer> _consumers;
+    private readonly ConsumerProcessorOptions _options;
+    private readonly SqlDialect _sql;
+
+    /// <summary>Prepares a processor; nothing runs until <see cref="RunAsync"/>.</summary>
+    /// <param name="dataSource">Where the processor opens its connections: one per consumer for its lease, one per step, one to listen.</param>
+    /// <param name="consumers">The consumers, each with a unique, stable name.</param>
+    /// <param name="options">Tables, batch size, timings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">No consumers, a blank or repeated name, or invalid options.</exception>
+    public ConsumerProcessor(NpgsqlDataSource dataSource, IEnumerable<IConsumer> consumers, ConsumerProcessorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(consumers);
+        _dataSource = dataSource;
+        _consumers = [.. consumers];
+        _options = options ?? new ConsumerProcessorOptions();
+        Validate(_consumers, _options);
+        _sql = new SqlDialect(_options.Store);
+        DapperTypeHandlers.EnsureRegistered();
+    }
+
+    /// <summary>Runs every consumer until <paramref name="cancellationToken"/> is cancelled, then stops cleanly.</summary>
+    /// <param name="cancellationToken">Stops the processor; batches in flight are rolled back.</param>
+    /// <returns>A task that completes once every consumer has stopped.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var logger = _options.Store.Logger ?? NullLogger.Instance;
+        var workers = _consumers.Select(consumer => new ConsumerWorker(_dataSource, consumer, _sql, _options, logger, new WakeUp())).ToList();
+        var running = workers.Select(worker => worker.RunAsync(cancellationToken)).ToList();
+        if (_sql.Listen is not null)
+        {
+            running.Add(new NotificationListener(_dataSource, _sql, [.. workers.Select(worker => worker.WakeUp)], logger).RunAsync(cancellationToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            workers.ForEach(worker => worker.WakeUp.Dispose());
+        }
+    }
+
+    private static void Validate(IReadOnlyList<IConsumer> consumers, ConsumerProcessorOptions options)
+    {
+        if (consumers.Count == 0)
+        {
+            throw new ArgumentException("A processor needs at least one consumer.", nameof(consumers));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var consumer in consumers)
+        {
+            ArgumentNullException.ThrowIfNull(consumer, nameof(consumers));
+            if (string.IsNullOrWhiteSpace(consumer.Name) || !names.Add(consumer.Name))
+            {
+                throw new ArgumentException(
+                    $"Consumer names must be non-blank and unique, because each names a checkpoint; '{consumer.Name}' is blank or repeated.", nameof(consumers));
+            }
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Store, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+        foreach (var interval in new[] { options.MinPollInterval, options.MaxPollInterval, options.TakeoverInterval, options.MaxRetryDelay })
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(options));
+        }
+
+        if (options.MaxPollInterval < options.MinPollInterval)
+        {
+            throw new ArgumentException("MaxPollInterval must not be below MinPollInterval.", nameof(options));
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using Dapper;
+using EventStore.Consumers;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// Runs one consumer: holds its lease, follows the safe frontier, and handles each batch in one transaction with the
+/// checkpoint, so the handler's writes and the consumer's progress commit together or not at all.
+/// </summary>
+internal sealed class ConsumerWorker
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IConsumer _consumer;
+    private readonly SqlDialect _sql;
+    private readonly ConsumerProcessorOptions _options;
+    private readonly ILogger _logger;
+    private readonly string[]? _aggregateTypes;
+    private readonly GapFrontier _frontier = new();
+    private readonly HashSet<string> _reportedBlockers = new(StringComparer.Ordinal);
+    private readonly KeyValuePair<string, object?> _consumerTag;
+
+    // The checkpoint as last read or written; -1 until then. Only saves a transaction when there is nothing to do.
+    private long _knownCheckpoint = -1;
+
+    public ConsumerWorker(
+        NpgsqlDataSource dataSource, IConsumer consumer, SqlDialect sql, ConsumerProcessorOptions options, ILogger logger, WakeUp wakeUp)
+    {
+        _dataSource = dataSource;
+        _consumer = consumer;
+        _sql = sql;
+        _options = options;
+        _logger = logger;
+        WakeUp = wakeUp;
+        _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } scoped ? [.. scoped.AggregateTypes] : null;
+        _consumerTag = new("consumer", consumer.Name);
+    }
+
+    public WakeUp WakeUp { get; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name);
+        await using var disposeLease = lease.ConfigureAwait(false);
+        var pollInterval = _options.MinPollInterval;
+        var retryDelay = FirstRetryDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var progressed = await StepAsync(lease, cancellationToken).ConfigureAwait(false);
+                retryDelay = FirstRetryDelay;
+                pollInterval = progressed ? _options.MinPollInterval : await WaitAsync(pollInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HandlerFailure failure)
+            {
+                ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
+                ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.FailedEvent.GlobalPosition, failure.FailedEvent.EventType, retryDelay);
+                retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A lost connection, a restarted server: start again from the stored checkpoint on a new connection.
+                ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
+                ConsumerLog.ConnectionFailed(_logger, failure, _consumer.Name, retryDelay);
+                await lease.ReleaseAsync().ConfigureAwait(false);
+                _knownCheckpoint = -1;
+                retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Does one step of work; true when the checkpoint moved, so the next step should follow at once.</summary>
+    private async Task<bool> StepAsync(ConsumerLease lease, CancellationToken cancellationToken)
+    {
+        switch (await lease.HoldAsync(cancellationToken).ConfigureAwait(false))
+        {
+            case LeaseState.NotHeld:
+                await Task.Delay(_options.TakeoverInterval, cancellationToken).ConfigureAwait(false);
+                return false;
+            case LeaseState.Taken:
+                ConsumerLog.LeaseTaken(_logger, _consumer.Name);
+                _knownCheckpoint = -1;
+                break;
+        }
+
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposeConnection = connection.ConfigureAwait(false);
+        var safePosition = await ProbeAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (safePosition <= _knownCheckpoint)
+        {
+            return false;
+        }
+
+        return await HandleBatchAsync(connection, safePosition, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var (lastPosition, writers, writerProcessIds) = await connection
+            .QuerySingleAsync<(long, string[], int[])>(new CommandDefinition(_sql.ProbeFrontier, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+        var safePosition = _frontier.Advance(new FrontierProbe(lastPosition, writers, writerProcessIds), now);
+        ReportBlocker(lastPosition, now);
+        return safePosition;
+    }
+
+    private async Task<bool> HandleBatchAsync(NpgsqlConnection connection, long safePosition, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposeTransaction = transaction.ConfigureAwait(false);
+        var checkpoint = await LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (checkpoint >= safePosition)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _knownCheckpoint = checkpoint;
+            return false;
+        }
+
+        var parameters = new ConsumerParameters(_consumer.Name, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
+        var events = (await connection.QueryAsync<PersistedEvent>(new CommandDefinition(
+            _aggregateTypes is null ? _sql.ReadConsumerBatch : _sql.ReadScopedConsumerBatch, parameters, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false)).AsList();
+        foreach (var @event in events)
+        {
+            await HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A full batch may stop short of the frontier; otherwise every position up to it is settled and seen.
+        var reached = events.Count == _options.BatchSize ? events[^1].GlobalPosition : safePosition;
+        await connection.ExecuteAsync(new CommandDefinition(
+            _sql.SaveCheckpoint, new ConsumerParameters(_consumer.Name, toPosition: reached), transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _knownCheckpoint = reached;
+        ConsumerMetrics.EventsHandled.Add(events.Count, _consumerTag);
+        return true;
+    }
+
+    private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var parameters = new ConsumerParameters(_consumer.Name);
+        await connection.ExecuteAsync(new CommandDefinition(_sql.EnsureCheckpoint, parameters, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.LockCheckpoint, parameters, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(NpgsqlTransaction transaction, PersistedEvent @event, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _consumer.HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new HandlerFailure(@event, failure);
+        }
+    }
+
+    private void ReportBlocker(long lastPosition, DateTimeOffset now)
+    {
+        if (_frontier.OldestBlocker is not { } blocker)
+        {
+            _reportedBlockers.Clear();
+            return;
+        }
+
+        var heldFor = now - blocker.FirstSeen;
+        ConsumerMetrics.HeldBackSeconds.Record(heldFor.TotalSeconds, _consumerTag);
+        if (heldFor >= _options.BlockedWarningAfter && _reportedBlockers.Add(blocker.VirtualTransactionId))
+        {
+            ConsumerLog.HeldBack(_logger, _consumer.Name, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
+        }
+    }
+
+    /// <summary>Waits for a notification or the poll interval, and returns the next interval: short after news, longer after silence.</summary>
+    private async Task<TimeSpan> WaitAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        var notified = await WakeUp.WaitAsync(pollInterval, cancellationToken).ConfigureAwait(false);
+        return notified ? _options.MinPollInterval : TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, _options.MaxPollInterval.Ticks));
+    }
+
+    private async Task<TimeSpan> BackOffAsync(TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(retryDelay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping; the loop sees the token.
+        }
+
+        return TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+    }
+}

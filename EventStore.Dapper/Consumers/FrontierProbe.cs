@@ -1,0 +1,7 @@
+namespace EventStore.Dapper;
+
+/// <summary>One look at the log: the last position taken, and the transactions that may still be writing events.</summary>
+/// <param name="LastPosition">The sequence's last value when the probe began.</param>
+/// <param name="Writers">The virtual transaction ids holding the events table's write lock, read after <paramref name="LastPosition"/>.</param>
+/// <param name="WriterProcessIds">The backend process of each writer, in the same order; 0 for a prepared transaction, which has none.</param>
+internal sealed record FrontierProbe(long LastPosition, string[] Writers, int[] WriterProcessIds);
