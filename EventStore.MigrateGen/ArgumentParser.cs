@@ -91,6 +91,8 @@ internal sealed class ArgumentParser
                 return TakeValue(flag, inlineValue, value => _arguments with { EventsTable = value });
             case "aggregate-heads-table":
                 return TakeValue(flag, inlineValue, value => _arguments with { AggregateHeadsTable = value });
+            case "checkpoints-table":
+                return TakeValue(flag, inlineValue, value => _arguments with { CheckpointsTable = value });
             default:
                 return $"unknown flag '{flag}'";
         }

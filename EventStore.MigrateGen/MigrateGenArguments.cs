@@ -15,11 +15,18 @@ internal sealed record MigrateGenArguments
 
     public string AggregateHeadsTable { get; init; } = EventStoreOptions.Default.AggregateHeadsTable;
 
+    public string CheckpointsTable { get; init; } = EventStoreOptions.Default.CheckpointsTable;
+
     public bool Force { get; init; }
 
     public bool ShowHelp { get; init; }
 
     public string FilePath => Path.Combine(Output, FileName);
 
-    public EventStoreOptions ToOptions() => new() { EventsTable = EventsTable, AggregateHeadsTable = AggregateHeadsTable };
+    public EventStoreOptions ToOptions() => new()
+    {
+        EventsTable = EventsTable,
+        AggregateHeadsTable = AggregateHeadsTable,
+        CheckpointsTable = CheckpointsTable,
+    };
 }

@@ -15,6 +15,7 @@ internal static class Usage
           -filename <name>               file name (default "yyyyMMddHHmmss_init_event_sourcing.sql", UTC)
           -events-table <name>           events table, "table" or "schema.table" (default "events")
           -aggregate-heads-table <name>  aggregate heads table, "table" or "schema.table" (default "aggregate_heads")
+          -checkpoints-table <name>      consumer checkpoints table, "table" or "schema.table" (default "consumer_checkpoints")
           --force                        overwrite an existing file; without it an existing file is never overwritten
           -h, --help                     print this help
 

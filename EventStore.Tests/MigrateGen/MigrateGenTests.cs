@@ -63,15 +63,18 @@ public sealed class MigrateGenTests
     [Test]
     public void The_table_flags_name_the_tables_in_the_written_schema()
     {
-        var result = Run("-output", _output, "--events-table=es.log_events", "-aggregate-heads-table", "heads");
+        var result = Run("-output", _output, "--events-table=es.log_events", "-aggregate-heads-table", "heads", "-checkpoints-table", "es.progress");
 
         result.ExitCode.ShouldBe(ExitCode.Success, result.Error);
         var content = File.ReadAllText(SingleFile(_output));
-        content.ShouldBe(MigrationEmitter.Render(new EventStoreOptions { EventsTable = "es.log_events", AggregateHeadsTable = "heads" }));
+        content.ShouldBe(MigrationEmitter.Render(
+            new EventStoreOptions { EventsTable = "es.log_events", AggregateHeadsTable = "heads", CheckpointsTable = "es.progress" }));
         content.ShouldContain("\"es\".\"log_events\"");
         content.ShouldContain("\"heads\"");
+        content.ShouldContain("\"es\".\"progress\"");
         content.ShouldNotContain("\"events\"");
         content.ShouldNotContain("aggregate_heads");
+        content.ShouldNotContain("consumer_checkpoints");
     }
 
     [Test]
@@ -123,7 +126,7 @@ public sealed class MigrateGenTests
         result.Error.ShouldBeEmpty();
         result.Output.ShouldBe(Usage.Text + NewLine);
         // Whole words, so "-h" is not found inside "-heads" nor "-help" inside "--help".
-        string[] flags = ["-output", "-filename", "-events-table", "-aggregate-heads-table", "--force", "-h", "--help"];
+        string[] flags = ["-output", "-filename", "-events-table", "-aggregate-heads-table", "-checkpoints-table", "--force", "-h", "--help"];
         flags.Where(flag => !Regex.IsMatch(result.Output, $@"(?<![\w-]){flag}(?![\w-])")).ShouldBeEmpty("the usage does not mention these flags");
 
         Directory.EnumerateFileSystemEntries(_temp).ShouldBeEmpty();
