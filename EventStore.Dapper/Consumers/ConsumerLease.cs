@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -7,10 +8,11 @@ namespace EventStore.Dapper;
 /// The session-level advisory lock that makes one instance the only one processing a consumer. It lives as long as
 /// its session, so an instance that dies, or loses its connection, frees the consumer for another.
 /// </summary>
-internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql, string consumerName) : IAsyncDisposable
+internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql, string consumerName, TimeSpan checkInterval) : IAsyncDisposable
 {
     private NpgsqlConnection? _connection;
     private bool _held;
+    private long _checkedAt;
 
     /// <summary>Whether this instance holds the lease now, taking it if it is free; a dead connection drops it and throws.</summary>
     public async Task<LeaseState> HoldAsync(CancellationToken cancellationToken)
@@ -20,14 +22,21 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
         {
             if (_held)
             {
-                // The lock lasts as long as the session, so a live connection means it is still ours.
-                await _connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.CheckLease, cancellationToken: cancellationToken))
-                    .ConfigureAwait(false);
+                // The lock lasts as long as the session, so a live connection means it is still ours. Checking as often
+                // as a standby tries to take over is enough: the checkpoint row lock guards each batch in between.
+                if (Stopwatch.GetElapsedTime(_checkedAt) >= checkInterval)
+                {
+                    await _connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.CheckLease, cancellationToken: cancellationToken))
+                        .ConfigureAwait(false);
+                    _checkedAt = Stopwatch.GetTimestamp();
+                }
+
                 return LeaseState.Held;
             }
 
             _held = await _connection.ExecuteScalarAsync<bool>(
                 new CommandDefinition(sql.TryLease, new ConsumerParameters(consumerName), cancellationToken: cancellationToken)).ConfigureAwait(false);
+            _checkedAt = Stopwatch.GetTimestamp();
             return _held ? LeaseState.Taken : LeaseState.NotHeld;
         }
         catch

@@ -43,7 +43,7 @@ internal sealed class ConsumerWorker
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name);
+        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name, _options.TakeoverInterval);
         await using var disposeLease = lease.ConfigureAwait(false);
         var pollInterval = _options.MinPollInterval;
         var retryDelay = FirstRetryDelay;
@@ -53,7 +53,7 @@ internal sealed class ConsumerWorker
             {
                 var progressed = await StepAsync(lease, cancellationToken).ConfigureAwait(false);
                 retryDelay = FirstRetryDelay;
-                pollInterval = progressed ? _options.MinPollInterval : await WaitAsync(pollInterval, cancellationToken).ConfigureAwait(false);
+                pollInterval = progressed ? _options.MinPollInterval : await WaitAsync(NextWait(pollInterval), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -93,6 +93,12 @@ internal sealed class ConsumerWorker
 
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeConnection = connection.ConfigureAwait(false);
+        if (_knownCheckpoint < 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(_sql.EnsureCheckpoint, new ConsumerParameters(_consumer.Name), cancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+        }
+
         var safePosition = await ProbeAsync(connection, cancellationToken).ConfigureAwait(false);
         if (safePosition <= _knownCheckpoint)
         {
@@ -147,11 +153,8 @@ internal sealed class ConsumerWorker
 
     private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var parameters = new ConsumerParameters(_consumer.Name);
-        await connection.ExecuteAsync(new CommandDefinition(_sql.EnsureCheckpoint, parameters, transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql.LockCheckpoint, parameters, transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            _sql.LockCheckpoint, new ConsumerParameters(_consumer.Name), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(NpgsqlTransaction transaction, PersistedEvent @event, CancellationToken cancellationToken)
@@ -181,6 +184,16 @@ internal sealed class ConsumerWorker
             ConsumerLog.HeldBack(_logger, _consumer.Name, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
         }
     }
+
+    /// <summary>
+    /// A writer that has just started usually commits within moments, so while one holds the frontier the processor
+    /// keeps polling quickly; once it has run past <see cref="ConsumerProcessorOptions.BlockedWarningAfter"/>, polling
+    /// backs off as it does when idle.
+    /// </summary>
+    private TimeSpan NextWait(TimeSpan pollInterval) =>
+        _frontier.OldestBlocker is { } blocker && DateTimeOffset.UtcNow - blocker.FirstSeen < _options.BlockedWarningAfter
+            ? _options.MinPollInterval
+            : pollInterval;
 
     /// <summary>Waits for a notification or the poll interval, and returns the next interval: short after news, longer after silence.</summary>
     private async Task<TimeSpan> WaitAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
