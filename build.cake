@@ -10,6 +10,7 @@ var artifacts = Directory("./artifacts");
 var testResults = artifacts + Directory("test-results");
 var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
+var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
 
 Task("Clean")
     .Does(() =>
@@ -26,6 +27,9 @@ Task("Format")
     .IsDependentOn("Restore")
     .Does(() =>
 {
+    // The formatter compiles in Debug and needs the event-map generator built there, or the attributes it generates
+    // are missing and their using directives look unnecessary.
+    DotNetBuild(eventMapGenerator, new DotNetBuildSettings { Configuration = "Debug", NoRestore = true });
     DotNetFormat(solution, new DotNetFormatSettings { NoRestore = true, VerifyNoChanges = true });
 });
 
