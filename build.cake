@@ -93,6 +93,17 @@ Task("Demo")
     DotNetRun(basicExample, new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true });
 });
 
+Task("Bench")
+    .Description("Runs EventStore.Benchmarks in quick mode on a throwaway PostgreSQL and writes docs/benchmarks.md.")
+    .Does(() =>
+{
+    // Only the benchmarks and the projects they need are built; benchmarks never run in the test suite.
+    var benchmarks = File("./EventStore.Benchmarks/EventStore.Benchmarks.csproj");
+    DotNetBuild(benchmarks, new DotNetBuildSettings { Configuration = "Release" });
+    DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("--quick"),
+        new DotNetRunSettings { Configuration = "Release", NoBuild = true, NoRestore = true });
+});
+
 RunTarget(target);
 
 // One closing line for the whole run, in the plain form CI reads: "Tests: N passed, N failed, N skipped".

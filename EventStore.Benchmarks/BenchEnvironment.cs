@@ -1,0 +1,50 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace EventStore.Benchmarks;
+
+/// <summary>
+/// The one database every benchmark shares. Program sets it before BenchmarkDotNet runs; the in-process toolchain
+/// keeps the benchmarks in this process, so they see the same server.
+/// </summary>
+public static class BenchEnvironment
+{
+    private static NpgsqlDataSource? _dataSource;
+    private static DocumentStore? _marten;
+
+    /// <summary>The pooled data source over the benchmark database.</summary>
+    public static NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("Program did not set the benchmark database.");
+
+    /// <summary>Marten's store, in its own schema of the same database.</summary>
+    public static DocumentStore Marten => _marten ?? throw new InvalidOperationException("Program did not set the benchmark database.");
+
+    internal static async Task InitializeAsync(string connectionString)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _marten = DocumentStore.For(options =>
+        {
+            options.Connection(connectionString);
+            options.DatabaseSchemaName = "marten";
+            options.AutoCreateSchemaObjects = AutoCreate.All;
+            options.Events.StreamIdentity = StreamIdentity.AsString;
+            options.Events.AppendMode = EventAppendMode.Quick;
+            options.Events.AddEventType<MartenEvent>();
+        });
+        await _marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync().ConfigureAwait(false);
+    }
+
+    internal static async Task DisposeAsync()
+    {
+        if (_marten is not null)
+        {
+            await _marten.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using BenchmarkDotNet.Attributes;
+
+namespace EventStore.Benchmarks;
+
+/// <summary>Scenario 3: read a 1,000-event aggregate stream into objects.</summary>
+public class ReadStreamBenchmarks
+{
+    /// <summary>Events in the stream.</summary>
+    public const int Count = 1_000;
+
+    private string _ourId = string.Empty;
+    private string _martenId = string.Empty;
+
+    /// <summary>Writes the stream once for each store.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _ourId = SampleEvents.NewAggregateId("read");
+        _martenId = SampleEvents.NewAggregateId("read-marten");
+        SetupAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Our store: <c>ReadAggregateStreamAsync</c>.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public async Task<int> Ours()
+    {
+        await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var stream = await Contenders.Store.ReadAggregateStreamAsync(transaction, SampleEvents.AggregateType, _ourId).ConfigureAwait(false);
+        return stream.Events.Count;
+    }
+
+    /// <summary>Hand-written Npgsql: the same SQL, an <c>NpgsqlDataReader</c> into the same records.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark(Baseline = true)]
+    public async Task<int> RawNpgsql()
+    {
+        await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var events = await RawSql.ReadStreamAsync(connection, SampleEvents.AggregateType, _ourId).ConfigureAwait(false);
+        return events.Count;
+    }
+
+    /// <summary>Marten: <c>FetchStreamAsync</c>.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public async Task<int> Marten()
+    {
+        await using var session = BenchEnvironment.Marten.QuerySession();
+        var events = await session.Events.FetchStreamAsync(_martenId).ConfigureAwait(false);
+        return events.Count;
+    }
+
+    private async Task SetupAsync()
+    {
+        for (var i = 0; i < Count / 100; i++)
+        {
+            await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            await Contenders.Store.AppendAsync(transaction, ExpectedVersion.Any, SampleEvents.For(_ourId, 100)).ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
+
+            await using var session = BenchEnvironment.Marten.LightweightSession();
+            session.Events.Append(_martenId, SampleEvents.ForMarten(100));
+            await session.SaveChangesAsync().ConfigureAwait(false);
+        }
+    }
+}
