@@ -106,16 +106,32 @@ public sealed class ConsumerProcessorTests
         await using var db = await ConsumerDatabase.CreateAsync();
         var stored = await db.AppendAsync(Events("Order", NewId(), 5));
         var failing = true;
+        var failures = 0;
         var stuck = new SeenConsumer("stuck")
         {
-            BeforeInsert = (e, _) => Volatile.Read(ref failing) && e.EventId == stored[2].EventId
-                ? throw new InvalidOperationException("The handler fails until the test lets it pass.")
-                : Task.CompletedTask,
+            BeforeInsert = (e, _) =>
+            {
+                if (Volatile.Read(ref failing) && e.EventId == stored[2].EventId)
+                {
+                    Interlocked.Increment(ref failures);
+                    throw new InvalidOperationException("The handler fails until the test lets it pass.");
+                }
+
+                return Task.CompletedTask;
+            },
         };
         var healthy = new SeenConsumer("healthy");
 
         db.Start("instance-a", stuck, healthy);
         await db.WaitUntilSeenAsync(stored, Bound, "healthy");
+        // The stuck consumer must have failed on its event at least once before it is let through.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref failures) == 0)
+        {
+            waited.Elapsed.ShouldBeLessThan(Bound, "the stuck consumer never reached its failing event");
+            await Task.Delay(20);
+        }
+
         var stuckBefore = await db.SeenAsync("stuck");
         Volatile.Write(ref failing, false);
         var stuckAfter = await db.WaitUntilSeenAsync(stored, Bound, "stuck");
