@@ -80,7 +80,7 @@ Task("Pack")
     {
         Configuration = configuration,
         OutputDirectory = packages,
-        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("SourceLink", "true"),
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PackWithSourceLink", "true"),
     });
 });
 
