@@ -1,31 +1,39 @@
 using System.Globalization;
+using Npgsql;
 
 namespace EventStore.Dapper;
 
 /// <summary>Turns the rows of an append statement into its result, or into the error that explains why nothing was stored.</summary>
 internal static class AppendRows
 {
-    public static AppendResult ToResult(
-        IReadOnlyList<(int Outcome, long? GlobalPosition, long? AggregateVersion, Guid? EventId)> rows,
+    private const int Outcome = 0;
+    private const int GlobalPosition = 1;
+    private const int AggregateVersion = 2;
+    private const int EventId = 3;
+
+    public static async Task<AppendResult> ReadAsync(
+        NpgsqlDataReader reader,
         IReadOnlyList<Event> events,
-        ExpectedVersion expectedVersion)
+        ExpectedVersion expectedVersion,
+        CancellationToken cancellationToken)
     {
         var persisted = new PersistedEvent[events.Count];
         var positions = new long[events.Count];
         var appended = 0;
         long? visibleHead = null;
-        foreach (var row in rows)
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            switch ((AppendOutcome)row.Outcome)
+            switch ((AppendOutcome)reader.GetInt32(Outcome))
             {
                 case AppendOutcome.AlreadyStored:
-                    throw AlreadyStored(row.EventId!.Value, events);
+                    throw AlreadyStored(reader.GetGuid(EventId), events);
                 case AppendOutcome.VersionMismatch:
-                    visibleHead = row.AggregateVersion;
+                    visibleHead = reader.GetInt64(AggregateVersion);
                     break;
                 case AppendOutcome.Appended when appended < events.Count:
-                    positions[appended] = row.GlobalPosition!.Value;
-                    persisted[appended] = Persist(events[appended], row.GlobalPosition.Value, row.AggregateVersion!.Value);
+                    var position = reader.GetInt64(GlobalPosition);
+                    positions[appended] = position;
+                    persisted[appended] = Persist(events[appended], position, reader.GetInt64(AggregateVersion));
                     appended++;
                     break;
             }

@@ -6,11 +6,11 @@ namespace EventStore.Dapper;
 /// <summary>Checks the caller's transaction before anything is sent, so a misuse fails with a message that says what is wrong.</summary>
 internal static class CallerTransaction
 {
-    /// <summary>Returns the open connection of an active Npgsql transaction.</summary>
+    /// <summary>Returns an active Npgsql transaction and its open connection.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="transaction"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The transaction is not Npgsql's.</exception>
     /// <exception cref="InvalidOperationException">The transaction has completed, or its connection is not open.</exception>
-    public static NpgsqlConnection ConnectionOf(IDbTransaction transaction)
+    public static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Check(IDbTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (transaction is not NpgsqlTransaction npgsqlTransaction)
@@ -27,7 +27,7 @@ internal static class CallerTransaction
                 $"The transaction's connection is {connection.State}, not Open; the transaction can no longer be used.");
         }
 
-        return connection;
+        return (connection, npgsqlTransaction);
     }
 
     /// <summary>

@@ -29,6 +29,14 @@ public sealed record EventStoreOptions
     /// </summary>
     public string? NotifyChannel { get; init; }
 
+    /// <summary>
+    /// Whether appends and reads run as prepared statements (the default), so PostgreSQL plans each statement once per
+    /// physical connection instead of on every call. The first use of a statement on a connection costs one extra round
+    /// trip. Turn it off behind a pooler that does not keep prepared statements across transactions, such as PgBouncer
+    /// in transaction mode before version 1.21.
+    /// </summary>
+    public bool PrepareStatements { get; init; } = true;
+
     /// <summary>Receives debug-level diagnostics; <see langword="null"/> (the default) logs nothing and costs nothing.</summary>
     public ILogger? Logger { get; init; }
 }

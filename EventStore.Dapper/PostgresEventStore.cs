@@ -9,7 +9,8 @@ namespace EventStore.Dapper;
 
 /// <summary>
 /// The PostgreSQL event store. Every operation runs on the caller's <see cref="NpgsqlTransaction"/>; the store never
-/// opens, commits or rolls back anything, and makes one round trip per call.
+/// opens, commits or rolls back anything, and makes one round trip per call once its statements are prepared on the
+/// connection (see <see cref="EventStoreOptions.PrepareStatements"/>).
 /// </summary>
 /// <remarks>
 /// The store is thread-safe and meant to be a singleton. Create the schema first, from <see cref="MigrationEmitter"/>
@@ -22,6 +23,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
 
     private readonly SqlDialect _sql;
     private readonly ILogger _logger;
+    private readonly bool _prepare;
 
     /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
     /// <param name="options">Table names, NOTIFY channel and logger; <see langword="null"/> for <see cref="EventStoreOptions.Default"/>.</param>
@@ -31,6 +33,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         options ??= EventStoreOptions.Default;
         _sql = new SqlDialect(options);
         _logger = options.Logger ?? NullLogger.Instance;
+        _prepare = options.PrepareStatements;
         DapperTypeHandlers.EnsureRegistered();
     }
 
@@ -51,21 +54,24 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         IReadOnlyList<Event> events,
         CancellationToken cancellationToken = default)
     {
-        var connection = CallerTransaction.ConnectionOf(transaction);
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
         EventBatch.Validate(events);
         JsonMetadata.Validate(events);
 
         var statement = expectedVersion.IsAny ? _sql.AppendAny
             : expectedVersion.IsNoStream ? _sql.AppendNoStream
             : _sql.AppendExact;
-        var command = new CommandDefinition(
-            statement, new AppendParameters(events, expectedVersion, _sql.NotifyChannel), transaction, cancellationToken: cancellationToken);
+        using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
+        AppendParameters.Bind(command.Parameters, events, expectedVersion, _sql.NotifyChannel);
         try
         {
-            var rows = await connection
-                .QueryAsync<(int Outcome, long? GlobalPosition, long? AggregateVersion, Guid? EventId)>(command)
-                .ConfigureAwait(false);
-            var result = AppendRows.ToResult(rows.AsList(), events, expectedVersion);
+            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
+            AppendResult result;
+            await using (reader.ConfigureAwait(false))
+            {
+                result = await AppendRows.ReadAsync(reader, events, expectedVersion, cancellationToken).ConfigureAwait(false);
+            }
+
             Log.Appended(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion,
                 result.GlobalPositions[0], result.GlobalPositions[^1]);
             return result;
@@ -94,17 +100,20 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         long? toVersion = null,
         CancellationToken cancellationToken = default)
     {
-        var connection = CallerTransaction.ConnectionOf(transaction);
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
         ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
         ArgumentException.ThrowIfNullOrWhiteSpace(aggregateId);
         CheckVersionRange(fromVersion, toVersion);
 
-        var bounded = fromVersion.HasValue || toVersion.HasValue;
-        var parameters = new StreamParameters(aggregateType, aggregateId, fromVersion ?? 0, toVersion ?? long.MaxValue, bounded);
-        var command = new CommandDefinition(
-            bounded ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream, parameters, transaction, cancellationToken: cancellationToken);
-        var events = await connection.QueryAsync<PersistedEvent>(command).ConfigureAwait(false);
-        return new AggregateStream(aggregateType, aggregateId, events.AsList());
+        var statement = fromVersion.HasValue || toVersion.HasValue ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream;
+        using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
+        ReadParameters.Stream.Bind(command.Parameters, aggregateType, aggregateId, fromVersion, toVersion);
+        var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var events = await EventRows.ReadAsync(reader, aggregateType, aggregateId, cancellationToken).ConfigureAwait(false);
+            return new AggregateStream(aggregateType, aggregateId, events);
+        }
     }
 
     /// <inheritdoc />
@@ -121,15 +130,18 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         int limit,
         CancellationToken cancellationToken = default)
     {
-        var connection = CallerTransaction.ConnectionOf(transaction);
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
         ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxReadLimit);
 
-        var command = new CommandDefinition(
-            _sql.ReadEvents, new PositionParameters(fromPosition, limit), transaction, cancellationToken: cancellationToken);
-        var events = await connection.QueryAsync<PersistedEvent>(command).ConfigureAwait(false);
-        return events.AsList();
+        using var command = new NpgsqlCommand(_sql.ReadEvents, connection, npgsqlTransaction);
+        ReadParameters.Log.Bind(command.Parameters, fromPosition, limit);
+        var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -137,7 +149,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
     public async Task<long> GetLatestGlobalPositionAsync(IDbTransaction transaction, CancellationToken cancellationToken = default)
     {
-        var connection = CallerTransaction.ConnectionOf(transaction);
+        var (connection, _) = CallerTransaction.Check(transaction);
         return await connection.ExecuteScalarAsync<long>(
             new CommandDefinition(_sql.LatestGlobalPosition, transaction: transaction, cancellationToken: cancellationToken))
             .ConfigureAwait(false);

@@ -131,10 +131,7 @@ internal sealed class ConsumerWorker
             return false;
         }
 
-        var parameters = new ConsumerParameters(_consumer.Name, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
-        var events = (await connection.QueryAsync<PersistedEvent>(new CommandDefinition(
-            _aggregateTypes is null ? _sql.ReadConsumerBatch : _sql.ReadScopedConsumerBatch, parameters, transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false)).AsList();
+        var events = await ReadBatchAsync(connection, transaction, checkpoint, safePosition, cancellationToken).ConfigureAwait(false);
         foreach (var @event in events)
         {
             await HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
@@ -149,6 +146,19 @@ internal sealed class ConsumerWorker
         _knownCheckpoint = reached;
         ConsumerMetrics.EventsHandled.Add(events.Count, _consumerTag);
         return true;
+    }
+
+    private async Task<List<PersistedEvent>> ReadBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(
+            _aggregateTypes is null ? _sql.ReadConsumerBatch : _sql.ReadScopedConsumerBatch, connection, transaction);
+        ReadParameters.Batch.Bind(command.Parameters, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
+        var reader = await StoreCommands.ExecuteReaderAsync(command, _options.Store.PrepareStatements, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -1,32 +1,36 @@
-using System.Data;
-using Dapper;
 using Npgsql;
 using NpgsqlTypes;
-using static EventStore.Dapper.ParameterNames;
 
 namespace EventStore.Dapper;
 
 /// <summary>
 /// Binds one append as column arrays, so a batch of any size is one statement and one round trip. Parameters are
-/// typed explicitly: nothing is inferred, and values are not boxed.
+/// typed explicitly, so nothing is inferred and values are not boxed.
 /// </summary>
-internal sealed class AppendParameters : SqlMapper.IDynamicParameters
+/// <remarks>
+/// The placeholders are positional: Npgsql sends such a statement as it is, where named placeholders make it parse and
+/// rewrite the whole statement on every call. <see cref="Bind"/> adds the values in placeholder order.
+/// </remarks>
+internal static class AppendParameters
 {
-    private readonly IReadOnlyList<Event> _events;
-    private readonly ExpectedVersion _expectedVersion;
-    private readonly string? _notifyChannel;
+    public const string AggregateType = "$1";
+    public const string AggregateId = "$2";
+    public const string Expected = "$3";
+    public const string EventCount = "$4";
+    public const string EventIds = "$5";
+    public const string EventTypes = "$6";
+    public const string EventVersions = "$7";
+    public const string Payloads = "$8";
+    public const string Metadata = "$9";
+    public const string TraceIds = "$10";
+    public const string CorrelationIds = "$11";
+    public const string CausationIds = "$12";
+    public const string CreatedAt = "$13";
+    public const string NotifyChannel = "$14";
 
-    public AppendParameters(IReadOnlyList<Event> events, ExpectedVersion expectedVersion, string? notifyChannel)
+    public static void Bind(NpgsqlParameterCollection parameters, IReadOnlyList<Event> events, ExpectedVersion expectedVersion, string? notifyChannel)
     {
-        _events = events;
-        _expectedVersion = expectedVersion;
-        _notifyChannel = notifyChannel;
-    }
-
-    public void AddParameters(IDbCommand command, SqlMapper.Identity identity)
-    {
-        var parameters = ((NpgsqlCommand)command).Parameters;
-        var count = _events.Count;
+        var count = events.Count;
         var ids = new Guid[count];
         var types = new string[count];
         var versions = new int[count];
@@ -38,7 +42,7 @@ internal sealed class AppendParameters : SqlMapper.IDynamicParameters
         var createdAt = new DateTime[count];
         for (var index = 0; index < count; index++)
         {
-            var @event = _events[index];
+            var @event = events[index];
             ids[index] = @event.EventId;
             types[index] = @event.EventType;
             versions[index] = @event.EventVersion;
@@ -50,23 +54,23 @@ internal sealed class AppendParameters : SqlMapper.IDynamicParameters
             createdAt[index] = @event.CreatedAt.UtcDateTime;
         }
 
-        var first = _events[0];
-        parameters.Add(new NpgsqlParameter<string>(AggregateType, NpgsqlDbType.Text) { TypedValue = first.AggregateType });
-        parameters.Add(new NpgsqlParameter<string>(AggregateId, NpgsqlDbType.Text) { TypedValue = first.AggregateId });
-        parameters.Add(new NpgsqlParameter<long>(Expected, NpgsqlDbType.Bigint) { TypedValue = _expectedVersion.Value });
-        parameters.Add(new NpgsqlParameter<long>(EventCount, NpgsqlDbType.Bigint) { TypedValue = count });
-        parameters.Add(new NpgsqlParameter<Guid[]>(EventIds, NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = ids });
-        parameters.Add(new NpgsqlParameter<string[]>(EventTypes, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = types });
-        parameters.Add(new NpgsqlParameter<int[]>(EventVersions, NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = versions });
-        parameters.Add(new NpgsqlParameter<byte[][]>(Payloads, NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
-        parameters.Add(new NpgsqlParameter<byte[]?[]>(Metadata, NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = metadata });
-        parameters.Add(new NpgsqlParameter<string?[]>(TraceIds, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = traceIds });
-        parameters.Add(new NpgsqlParameter<string?[]>(CorrelationIds, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = correlationIds });
-        parameters.Add(new NpgsqlParameter<string?[]>(CausationIds, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = causationIds });
-        parameters.Add(new NpgsqlParameter<DateTime[]>(CreatedAt, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = createdAt });
-        if (_notifyChannel is not null)
+        var first = events[0];
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = first.AggregateType });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = first.AggregateId });
+        parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = expectedVersion.Value });
+        parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = count });
+        parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = ids });
+        parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = types });
+        parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = versions });
+        parameters.Add(new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = payloads });
+        parameters.Add(new NpgsqlParameter<byte[]?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = metadata });
+        parameters.Add(new NpgsqlParameter<string?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = traceIds });
+        parameters.Add(new NpgsqlParameter<string?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = correlationIds });
+        parameters.Add(new NpgsqlParameter<string?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = causationIds });
+        parameters.Add(new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = createdAt });
+        if (notifyChannel is not null)
         {
-            parameters.Add(new NpgsqlParameter<string>(NotifyChannel, NpgsqlDbType.Text) { TypedValue = _notifyChannel });
+            parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = notifyChannel });
         }
     }
 }

@@ -1,4 +1,4 @@
-using static EventStore.Dapper.ParameterNames;
+using static EventStore.Dapper.AppendParameters;
 
 namespace EventStore.Dapper;
 
@@ -7,15 +7,20 @@ namespace EventStore.Dapper;
 /// moves the aggregate's head row; the head row lock is what serializes concurrent appends to one aggregate.
 /// </summary>
 /// <remarks>
-/// The statement returns one row per outcome (see <see cref="AppendOutcome"/>): the appended events, or the
+/// <para>The statement returns one row per outcome (see <see cref="AppendOutcome"/>): the appended events, or the
 /// already-stored events that stopped the append, or the head version that did not match. A plain SELECT in the same
-/// statement sees the statement's snapshot, so the mismatch row shows the head as it was when the statement began.
+/// statement sees the statement's snapshot, so the mismatch row shows the head as it was when the statement began.</para>
+/// <para>The stored-id lookup is shaped for a prepared statement, whose generic plan is made once and kept. One index
+/// probe per id, under a LIMIT 1, stays the cheapest plan at any table size, where a plain <c>= ANY(ids)</c> was planned
+/// as a sequential scan while the table was new and kept scanning as it grew. The outer limit never cuts anything, since
+/// ids are unique and a batch repeats none; it makes the generic plan cost less than one planned for a single event, so
+/// PostgreSQL stops re-planning a single-event append on every call, which cost more than running it.</para>
 /// </remarks>
 internal static class AppendStatements
 {
     public static string AnyHead(string heads) => $"""
         INSERT INTO {heads} AS head (aggregate_type, aggregate_id, aggregate_version, updated_at)
-            SELECT @{AggregateType}, @{AggregateId}, @{EventCount}, now()
+            SELECT {AggregateType}, {AggregateId}, {EventCount}, now()
             WHERE NOT EXISTS (SELECT 1 FROM stored)
             ON CONFLICT (aggregate_type, aggregate_id)
             DO UPDATE SET aggregate_version = head.aggregate_version + EXCLUDED.aggregate_version, updated_at = EXCLUDED.updated_at
@@ -24,7 +29,7 @@ internal static class AppendStatements
 
     public static string NoStreamHead(string heads) => $"""
         INSERT INTO {heads} (aggregate_type, aggregate_id, aggregate_version, updated_at)
-            SELECT @{AggregateType}, @{AggregateId}, @{EventCount}, now()
+            SELECT {AggregateType}, {AggregateId}, {EventCount}, now()
             WHERE NOT EXISTS (SELECT 1 FROM stored)
             ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING
             RETURNING aggregate_version
@@ -32,9 +37,9 @@ internal static class AppendStatements
 
     public static string ExactHead(string heads) => $"""
         UPDATE {heads}
-            SET aggregate_version = aggregate_version + @{EventCount}, updated_at = now()
-            WHERE aggregate_type = @{AggregateType} AND aggregate_id = @{AggregateId}
-              AND aggregate_version = @{Expected}
+            SET aggregate_version = aggregate_version + {EventCount}, updated_at = now()
+            WHERE aggregate_type = {AggregateType} AND aggregate_id = {AggregateId}
+              AND aggregate_version = {Expected}
               AND NOT EXISTS (SELECT 1 FROM stored)
             RETURNING aggregate_version
         """;
@@ -46,19 +51,23 @@ internal static class AppendStatements
 
               UNION ALL
               SELECT {(int)AppendOutcome.Notified}, NULL, NULL, NULL
-              FROM (SELECT pg_notify(@{NotifyChannel}, max(global_position)::text) FROM appended HAVING count(*) > 0) AS notified
+              FROM (SELECT pg_notify({NotifyChannel}, max(global_position)::text) FROM appended HAVING count(*) > 0) AS notified
               """
             : string.Empty;
         return $"""
             WITH input AS (
                 SELECT *
-                FROM unnest(@{EventIds}, @{EventTypes}, @{EventVersions}, @{Payloads}, @{Metadata},
-                            @{TraceIds}, @{CorrelationIds}, @{CausationIds}, @{CreatedAt})
+                FROM unnest({EventIds}, {EventTypes}, {EventVersions}, {Payloads}, {Metadata},
+                            {TraceIds}, {CorrelationIds}, {CausationIds}, {CreatedAt})
                     WITH ORDINALITY AS e(event_id, event_type, event_version, payload, metadata,
                                          trace_id, correlation_id, causation_id, created_at, ordinal)
             ),
             stored AS (
-                SELECT event_id, global_position, aggregate_version FROM {events} WHERE event_id = ANY(@{EventIds})
+                SELECT match.event_id, match.global_position, match.aggregate_version
+                FROM input CROSS JOIN LATERAL (
+                    SELECT event_id, global_position, aggregate_version FROM {events} WHERE event_id = input.event_id LIMIT 1
+                ) AS match
+                LIMIT {EventCount}
             ),
             head AS (
                 {headStatement}
@@ -66,7 +75,7 @@ internal static class AppendStatements
             appended AS (
                 INSERT INTO {events} (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, event_version,
                                       payload, metadata, trace_id, correlation_id, causation_id, created_at)
-                SELECT @{AggregateType}, @{AggregateId}, head.aggregate_version - @{EventCount} + input.ordinal,
+                SELECT {AggregateType}, {AggregateId}, head.aggregate_version - {EventCount} + input.ordinal,
                        input.event_id, input.event_type, input.event_version, input.payload,
                        convert_from(input.metadata, 'UTF8')::jsonb,
                        input.trace_id, input.correlation_id, input.causation_id, input.created_at
@@ -80,7 +89,7 @@ internal static class AppendStatements
             UNION ALL
             SELECT {(int)AppendOutcome.VersionMismatch}, NULL, current.aggregate_version, NULL
             FROM {heads} AS current
-            WHERE current.aggregate_type = @{AggregateType} AND current.aggregate_id = @{AggregateId}
+            WHERE current.aggregate_type = {AggregateType} AND current.aggregate_id = {AggregateId}
               AND NOT EXISTS (SELECT 1 FROM head){notification}
             ORDER BY 1, 3
             """;

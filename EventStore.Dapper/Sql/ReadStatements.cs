@@ -1,25 +1,28 @@
-using static EventStore.Dapper.ParameterNames;
-
 namespace EventStore.Dapper;
 
-/// <summary>Renders the reads. Columns are aliased to <see cref="PersistedEvent"/>'s properties so Dapper maps them by name.</summary>
+/// <summary>
+/// Renders the reads. Each returns <see cref="EventRows"/>' columns in its order, with positional placeholders that
+/// <see cref="ReadParameters"/> binds.
+/// </summary>
 internal static class ReadStatements
 {
-    // JSONB leaves the server as text unless converted; PersistedEvent carries metadata as UTF-8 bytes.
-    private const string Columns = """
-        global_position AS "GlobalPosition", aggregate_type AS "AggregateType", aggregate_id AS "AggregateId",
-        aggregate_version AS "AggregateVersion", event_id AS "EventId", event_type AS "EventType",
-        event_version AS "EventVersion", payload AS "Payload", convert_to(metadata::text, 'UTF8') AS "Metadata",
-        created_at AS "CreatedAt", trace_id AS "TraceId", correlation_id AS "CorrelationId", causation_id AS "CausationId"
+    // The aggregate columns come last, so a stream read, whose caller already has them, can leave them out.
+    private const string StreamColumns = """
+        global_position, aggregate_version, event_id, event_type, event_version, payload,
+        metadata, created_at, trace_id, correlation_id, causation_id
         """;
+
+    private const string Columns = StreamColumns + ", aggregate_type, aggregate_id";
 
     public static string AggregateStream(string events, bool bounded)
     {
-        var range = bounded ? $" AND aggregate_version BETWEEN @{FromVersion} AND @{ToVersion}" : string.Empty;
+        var range = bounded
+            ? $" AND aggregate_version BETWEEN {ReadParameters.Stream.FromVersion} AND {ReadParameters.Stream.ToVersion}"
+            : string.Empty;
         return $"""
-            SELECT {Columns}
+            SELECT {StreamColumns}
             FROM {events}
-            WHERE aggregate_type = @{AggregateType} AND aggregate_id = @{AggregateId}{range}
+            WHERE aggregate_type = {ReadParameters.Stream.AggregateType} AND aggregate_id = {ReadParameters.Stream.AggregateId}{range}
             ORDER BY aggregate_version
             """;
     }
@@ -27,21 +30,21 @@ internal static class ReadStatements
     /// <summary>A consumer's batch: settled positions only, so the upper bound is the safe frontier.</summary>
     public static string ConsumerBatch(string events, bool scoped)
     {
-        var scope = scoped ? $" AND aggregate_type = ANY(@{AggregateTypes})" : string.Empty;
+        var scope = scoped ? $" AND aggregate_type = ANY({ReadParameters.Batch.AggregateTypes})" : string.Empty;
         return $"""
             SELECT {Columns}
             FROM {events}
-            WHERE global_position > @{FromPosition} AND global_position <= @{ToPosition}{scope}
+            WHERE global_position > {ReadParameters.Batch.FromPosition} AND global_position <= {ReadParameters.Batch.ToPosition}{scope}
             ORDER BY global_position
-            LIMIT @{Limit}
+            LIMIT {ReadParameters.Batch.Limit}
             """;
     }
 
     public static string Events(string events) => $"""
         SELECT {Columns}
         FROM {events}
-        WHERE global_position > @{FromPosition}
+        WHERE global_position > {ReadParameters.Log.FromPosition}
         ORDER BY global_position
-        LIMIT @{Limit}
+        LIMIT {ReadParameters.Log.Limit}
         """;
 }

@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// Maps the rows of <see cref="ReadStatements"/> to <see cref="PersistedEvent"/>s with typed getters. Dapper's mapper
+/// reads every column as an object, which boxes each number, id and time; on the read path that doubled what each
+/// event cost beyond its own bytes.
+/// </summary>
+internal static class EventRows
+{
+    private const int GlobalPosition = 0;
+    private const int AggregateVersion = 1;
+    private const int EventId = 2;
+    private const int EventType = 3;
+    private const int EventVersion = 4;
+    private const int Payload = 5;
+    private const int Metadata = 6;
+    private const int CreatedAt = 7;
+    private const int TraceId = 8;
+    private const int CorrelationId = 9;
+    private const int CausationId = 10;
+    private const int AggregateType = 11;
+    private const int AggregateId = 12;
+
+    /// <summary>Reads every row of a global read, which carries each event's aggregate.</summary>
+    public static Task<List<PersistedEvent>> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        ReadAsync(reader, aggregateType: null, aggregateId: null, cancellationToken);
+
+    /// <summary>
+    /// Reads every row of one aggregate's stream. The caller's strings stand in for the aggregate columns, which the
+    /// stream read leaves out, so a thousand events share two strings instead of allocating two thousand.
+    /// </summary>
+    public static async Task<List<PersistedEvent>> ReadAsync(
+        NpgsqlDataReader reader, string? aggregateType, string? aggregateId, CancellationToken cancellationToken)
+    {
+        var events = new List<PersistedEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new PersistedEvent
+            {
+                GlobalPosition = reader.GetInt64(GlobalPosition),
+                AggregateType = aggregateType ?? reader.GetString(AggregateType),
+                AggregateId = aggregateId ?? reader.GetString(AggregateId),
+                AggregateVersion = reader.GetInt64(AggregateVersion),
+                EventId = reader.GetGuid(EventId),
+                EventType = reader.GetString(EventType),
+                EventVersion = reader.GetInt32(EventVersion),
+                Payload = reader.GetFieldValue<byte[]>(Payload),
+                // Npgsql hands jsonb over as its UTF-8 text, which is what PersistedEvent carries.
+                Metadata = reader.IsDBNull(Metadata) ? null : reader.GetFieldValue<byte[]>(Metadata),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(CreatedAt),
+                TraceId = TextOrNull(reader, TraceId),
+                CorrelationId = TextOrNull(reader, CorrelationId),
+                CausationId = TextOrNull(reader, CausationId),
+            });
+        }
+
+        return events;
+    }
+
+    private static string? TextOrNull(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
