@@ -35,6 +35,23 @@ public static class BenchEnvironment
         await _marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Fills both stores with <paramref name="events"/> events each and analyzes them, so that no contender is measured
+    /// on new, unanalyzed tables, where PostgreSQL's first plans and page splits cost whoever happens to run first.
+    /// </summary>
+    internal static async Task WarmUpAsync(int events)
+    {
+        for (var written = 0; written < events; written += 100)
+        {
+            await Contenders.OursAppendAsync(100).ConfigureAwait(false);
+            await Contenders.MartenAppendAsync(100).ConfigureAwait(false);
+        }
+
+        await using var connection = await DataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var analyze = new NpgsqlCommand("ANALYZE", connection);
+        await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     internal static async Task DisposeAsync()
     {
         if (_marten is not null)

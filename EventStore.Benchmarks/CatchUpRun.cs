@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EventStore.Dapper;
+using Npgsql;
 
 namespace EventStore.Benchmarks;
 
@@ -20,6 +21,13 @@ internal static class CatchUpRun
             var batch = SampleEvents.For(AggregateType, SampleEvents.NewAggregateId("catch-up"), 100);
             await Contenders.Store.AppendAsync(transaction, ExpectedVersion.Any, batch).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
+        }
+
+        // As a consumer catching up in production would, it reads a log whose statistics know these events.
+        await using (var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false))
+        await using (var analyze = new NpgsqlCommand("ANALYZE events", connection))
+        {
+            await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         var options = new ConsumerProcessorOptions();

@@ -9,7 +9,7 @@ namespace EventStore.Benchmarks;
 internal static class ReportWriter
 {
     public static string Render(
-        string serverVersion, bool quick, IReadOnlyList<(Scenario Scenario, Summary Summary)> results,
+        string serverVersion, bool quick, int warmUpEvents, IReadOnlyList<(Scenario Scenario, Summary Summary)> results,
         ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, CatchUpResult catchUp)
     {
         var text = new StringBuilder();
@@ -20,13 +20,14 @@ internal static class ReportWriter
         Line(text, $"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Line(text, $"- Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.OSArchitecture}");
         Line(text, $"- Runtime: {RuntimeInformation.FrameworkDescription}");
-        Line(text, $"- PostgreSQL: {serverVersion} (a throwaway local server on the same machine, default settings)");
-        Line(text, $"- Mode: {(quick ? "quick (1 launch, 2 warmups, 5 iterations of about 250 ms, in process); means are indicative, not precise" : "default BenchmarkDotNet job, in process")}");
+        Line(text, $"- PostgreSQL: {serverVersion} (a throwaway local server on the same machine, run as the test harness runs it: fsync, full_page_writes and synchronous_commit off)");
+        Line(text, $"- Database: before anything is measured, each store holds {warmUpEvents:N0} events written by it, and the database is analyzed");
+        Line(text, $"- Mode: {(quick ? "quick (1 launch, 3 warmups, 10 iterations of about 250 ms, in process); means are indicative, not precise" : "default BenchmarkDotNet job, in process")}");
         Line(text, $"- Sample event: payload {SampleEvents.Payload.Length} bytes of JSON, metadata {SampleEvents.Metadata.Length} bytes of JSON.");
         Line(text);
         Line(text, "Ratios are throughput ratios, baseline mean ÷ our mean: **above 1 means ours is faster**. " +
             "Allocations are all bytes the process allocated per operation (BenchmarkDotNet's MemoryDiagnoser), divided by the events the operation moves. " +
-            "Raw Npgsql is the hand-written SQL baseline (see `RawSql.cs`); Marten is 9.58 quick append with string stream ids, in its own schema of the same database.");
+            "Raw Npgsql is the hand-written SQL baseline, prepared like ours (see `RawSql.cs`); Marten is 9.58 quick append with string stream ids, in its own schema of the same database.");
 
         var measured = results.Select(result => (result.Scenario, Rows: RowsOf(result.Summary))).ToList();
         foreach (var (scenario, rows) in measured)
