@@ -10,8 +10,13 @@ internal static class AppendRows
     private const int GlobalPosition = 1;
     private const int AggregateVersion = 2;
     private const int EventId = 3;
+    private const int Ordinal = 4;
+    private const int SameContent = 5;
+    private const int StoredAggregateType = 6;
+    private const int StoredAggregateId = 7;
 
-    public static async Task<AppendResult> ReadAsync(
+    /// <summary>Reads the statement's rows; <c>Retried</c> is true when the append was a retry of one already stored.</summary>
+    public static async Task<(AppendResult Result, bool Retried)> ReadAsync(
         NpgsqlDataReader reader,
         IReadOnlyList<Event> events,
         ExpectedVersion expectedVersion,
@@ -21,12 +26,21 @@ internal static class AppendRows
         var positions = new long[events.Count];
         var appended = 0;
         long? visibleHead = null;
+        List<StoredEvent>? stored = null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             switch ((AppendOutcome)reader.GetInt32(Outcome))
             {
                 case AppendOutcome.AlreadyStored:
-                    throw AlreadyStored(reader.GetGuid(EventId), events);
+                    (stored ??= []).Add(new StoredEvent(
+                        Index: (int)reader.GetInt64(Ordinal) - 1,
+                        EventId: reader.GetGuid(EventId),
+                        GlobalPosition: reader.GetInt64(GlobalPosition),
+                        AggregateVersion: reader.GetInt64(AggregateVersion),
+                        AggregateType: reader.GetString(StoredAggregateType),
+                        AggregateId: reader.GetString(StoredAggregateId),
+                        SameContent: reader.GetBoolean(SameContent)));
+                    break;
                 case AppendOutcome.VersionMismatch:
                     visibleHead = reader.GetInt64(AggregateVersion);
                     break;
@@ -39,9 +53,14 @@ internal static class AppendRows
             }
         }
 
+        if (stored is not null)
+        {
+            return (RetriedAppend.Resolve(stored, events, expectedVersion), true);
+        }
+
         if (appended == events.Count)
         {
-            return new AppendResult(persisted, positions);
+            return (new AppendResult(persisted, positions), false);
         }
 
         if (appended == 0)
@@ -66,14 +85,7 @@ internal static class AppendRows
         { } head => head,
     };
 
-    private static DuplicateEventException AlreadyStored(Guid eventId, IReadOnlyList<Event> events)
-    {
-        var first = events[0];
-        return new DuplicateEventException(eventId, string.Create(CultureInfo.InvariantCulture,
-            $"Event id {eventId} is already stored, so nothing of this append to {first.AggregateType}/{first.AggregateId} was stored."));
-    }
-
-    private static PersistedEvent Persist(Event @event, long globalPosition, long aggregateVersion) => new()
+    public static PersistedEvent Persist(Event @event, long globalPosition, long aggregateVersion) => new()
     {
         GlobalPosition = globalPosition,
         AggregateVersion = aggregateVersion,

@@ -67,13 +67,22 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         {
             var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
             AppendResult result;
+            bool retried;
             await using (reader.ConfigureAwait(false))
             {
-                result = await AppendRows.ReadAsync(reader, events, expectedVersion, cancellationToken).ConfigureAwait(false);
+                (result, retried) = await AppendRows.ReadAsync(reader, events, expectedVersion, cancellationToken).ConfigureAwait(false);
             }
 
-            Log.Appended(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion,
-                result.GlobalPositions[0], result.GlobalPositions[^1]);
+            if (retried)
+            {
+                Log.RetryRecognized(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion);
+            }
+            else
+            {
+                Log.Appended(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion,
+                    result.GlobalPositions[0], result.GlobalPositions[^1]);
+            }
+
             return result;
         }
         catch (PostgresException error) when (PostgresErrors.Translate(error, events, expectedVersion, _sql) is { } translated)

@@ -1,7 +1,8 @@
 namespace EventStore;
 
 /// <summary>
-/// Raised when an append contains an event whose <see cref="Event.EventId"/> is already stored or occurs twice in the append.
+/// Raised when an append contains an event whose <see cref="Event.EventId"/> occurs twice in the append, or is already
+/// stored and the append is not an exact retry of the append that stored it (see <see cref="IEventStore.AppendAsync"/>).
 /// </summary>
 public sealed class DuplicateEventException : EventStoreException
 {

@@ -19,4 +19,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug,
         Message = "Append to a {AggregateType} aggregate carried event id {EventId}, which is already stored")]
     public static partial void DuplicateEvent(ILogger logger, string aggregateType, Guid eventId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug,
+        Message = "Append of {EventCount} events to a {AggregateType} aggregate was a retry of events already stored at versions {FromVersion}-{ToVersion}; nothing was stored")]
+    public static partial void RetryRecognized(ILogger logger, int eventCount, string aggregateType, long fromVersion, long toVersion);
 }

@@ -8,7 +8,8 @@ namespace EventStore.Dapper;
 /// </summary>
 /// <remarks>
 /// <para>The statement returns one row per outcome (see <see cref="AppendOutcome"/>): the appended events, or the
-/// already-stored events that stopped the append, or the head version that did not match. A plain SELECT in the same
+/// already-stored events that stopped the append (with where they are stored and whether their content is the same,
+/// so that <see cref="AppendRows"/> can tell a retry from a conflict), or the head version that did not match. A plain SELECT in the same
 /// statement sees the statement's snapshot, so the mismatch row shows the head as it was when the statement began.</para>
 /// <para>The stored-id lookup is shaped for a prepared statement, whose generic plan is made once and kept. One index
 /// probe per id, under a LIMIT 1, stays the cheapest plan at any table size, where a plain <c>= ANY(ids)</c> was planned
@@ -50,7 +51,7 @@ internal static class AppendStatements
             ? $"""
 
               UNION ALL
-              SELECT {(int)AppendOutcome.Notified}, NULL, NULL, NULL
+              SELECT {(int)AppendOutcome.Notified}, NULL, NULL, NULL, NULL, NULL, NULL, NULL
               FROM (SELECT pg_notify({NotifyChannel}, max(global_position)::text) FROM appended HAVING count(*) > 0) AS notified
               """
             : string.Empty;
@@ -63,9 +64,15 @@ internal static class AppendStatements
                                          trace_id, correlation_id, causation_id, created_at, ordinal)
             ),
             stored AS (
-                SELECT match.event_id, match.global_position, match.aggregate_version
+                SELECT input.ordinal, match.event_id, match.global_position, match.aggregate_version,
+                       match.aggregate_type, match.aggregate_id,
+                       match.event_type = input.event_type AND match.event_version = input.event_version
+                           AND match.payload = input.payload
+                           AND match.metadata IS NOT DISTINCT FROM convert_from(input.metadata, 'UTF8')::jsonb AS same_content
                 FROM input CROSS JOIN LATERAL (
-                    SELECT event_id, global_position, aggregate_version FROM {events} WHERE event_id = input.event_id LIMIT 1
+                    SELECT event_id, global_position, aggregate_version, aggregate_type, aggregate_id,
+                           event_type, event_version, payload, metadata
+                    FROM {events} WHERE event_id = input.event_id LIMIT 1
                 ) AS match
                 LIMIT {EventCount}
             ),
@@ -83,11 +90,15 @@ internal static class AppendStatements
                 ORDER BY input.ordinal
                 RETURNING global_position, aggregate_version
             )
-            SELECT {(int)AppendOutcome.Appended} AS outcome, global_position, aggregate_version, NULL::uuid AS event_id FROM appended
+            SELECT {(int)AppendOutcome.Appended} AS outcome, global_position, aggregate_version, NULL::uuid AS event_id,
+                   NULL::bigint AS ordinal, NULL::boolean AS same_content, NULL::text AS aggregate_type, NULL::text AS aggregate_id
+            FROM appended
             UNION ALL
-            SELECT {(int)AppendOutcome.AlreadyStored}, global_position, aggregate_version, event_id FROM stored
+            SELECT {(int)AppendOutcome.AlreadyStored}, global_position, aggregate_version, event_id,
+                   ordinal, same_content, aggregate_type, aggregate_id
+            FROM stored
             UNION ALL
-            SELECT {(int)AppendOutcome.VersionMismatch}, NULL, current.aggregate_version, NULL
+            SELECT {(int)AppendOutcome.VersionMismatch}, NULL, current.aggregate_version, NULL, NULL, NULL, NULL, NULL
             FROM {heads} AS current
             WHERE current.aggregate_type = {AggregateType} AND current.aggregate_id = {AggregateId}
               AND NOT EXISTS (SELECT 1 FROM head){notification}
