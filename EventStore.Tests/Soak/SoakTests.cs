@@ -97,7 +97,9 @@ public sealed class SoakTests : StoreFixture
     {
         foreach (var aggregate in stored.GroupBy(row => row.AggregateId))
         {
-            aggregate.Select(row => row.Version).Order().ToList().ShouldBe(AppendTestSupport.Contiguous(aggregate.Count()), aggregate.Key);
+            var outOfPlace = aggregate.Select(row => row.Version).Order().Select((version, i) => (Stored: version, Expected: i + 1L))
+                .FirstOrDefault(pair => pair.Stored != pair.Expected);
+            outOfPlace.ShouldBe(default, $"{aggregate.Key}: the first stored version out of place, and the version expected there");
         }
     }
 
