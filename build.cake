@@ -84,6 +84,18 @@ Task("Pack")
     });
 });
 
+Task("ApiBaseline")
+    .Description("Rewrites PublicAPI.Unshipped.txt of every shipped library from the public API analyzer's own fixes.")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    // Every list is rewritten before any library is built, since a library's build also builds the ones it references.
+    var projects = PublicApiProjects().ToList();
+    projects.ForEach(ResetPublicApiBaseline);
+    projects.ForEach(DeclarePublicApi);
+    projects.ForEach(BuildWithPublicApi);
+});
+
 Task("Demo")
     .Description("Runs examples/Basic: on the server in EVENTSTORE_CONNECTION, else on a throwaway PostgreSQL it starts and stops.")
     .Does(() =>
@@ -151,4 +163,59 @@ string ReadCommandLine(string path)
     {
         return string.Empty;
     }
+}
+
+// The projects that pin their public API are the ones Directory.Build.targets marks, so a new shipped library is found
+// without a list to keep here.
+IEnumerable<FilePath> PublicApiProjects() =>
+    GetFiles("./**/*.csproj")
+        .Where(project => !project.FullPath.Contains("/bin/") && !project.FullPath.Contains("/obj/"))
+        .Where(project => MSBuildProperty(project, "TrackPublicApi") == "true");
+
+// Starting from an empty Unshipped list drops entries for API that is gone. Shipped lists are only ever created here:
+// moving entries to them is a release decision.
+void ResetPublicApiBaseline(FilePath project)
+{
+    const string header = "#nullable enable\n";
+    var shipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Shipped.txt").FullPath;
+    if (!System.IO.File.Exists(shipped))
+    {
+        System.IO.File.WriteAllText(shipped, header);
+    }
+
+    System.IO.File.WriteAllText(project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, header);
+}
+
+// The analyzer's fix for RS0016 declares every public symbol that is not shipped, with its nullable annotations.
+void DeclarePublicApi(FilePath project) =>
+    DotNetFormatAnalyzers(project.FullPath, new DotNetFormatSettings
+    {
+        NoRestore = true,
+        Diagnostics = { "RS0016" },
+        Severity = DotNetFormatSeverity.Warning,
+    });
+
+// The build fails on anything the fix cannot decide, such as shipped API that was removed.
+void BuildWithPublicApi(FilePath project)
+{
+    DotNetBuild(project.FullPath, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
+    var unshipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath;
+    var declared = System.IO.File.ReadLines(unshipped).Count() - 1;
+    Information($"{project.GetDirectory().GetDirectoryName()}/PublicAPI.Unshipped.txt declares {declared} symbols.");
+}
+
+string MSBuildProperty(FilePath project, string name)
+{
+    using var process = StartAndReturnProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append("msbuild").AppendQuoted(project.FullPath).Append($"-getProperty:{name}"),
+        RedirectStandardOutput = true,
+    });
+    process.WaitForExit();
+    if (process.GetExitCode() != 0)
+    {
+        throw new Exception($"Could not read {name} from {project}.");
+    }
+
+    return string.Concat(process.GetStandardOutput()).Trim();
 }
