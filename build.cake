@@ -86,8 +86,8 @@ Task("Pack")
         OutputDirectory = packages,
         MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PackWithSourceLink", "true"),
     });
-})
-    .Does(() => CheckPackages());
+    CheckPackages();
+});
 
 Task("PackCheck")
     .Description("Checks the packages in artifacts/packages: metadata, README, symbols, and that migrate-gen installs and runs.")
