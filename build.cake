@@ -1,5 +1,6 @@
 // The one build of the repository: `dotnet tool restore && dotnet cake` restores, checks formatting,
 // builds with warnings as errors, and runs every test against a real PostgreSQL.
+using System.IO.Compression;
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -11,6 +12,8 @@ var testResults = artifacts + Directory("test-results");
 var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
 var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
+var migrateGen = File("./EventStore.MigrateGen/EventStore.MigrateGen.csproj");
+var expectedPackages = new[] { "EventStore.Core", "EventStore.Dapper", "EventStore.EventMap", "EventStore.MigrateGen", "EventStore.Testing" };
 
 Task("Clean")
     .Does(() =>
@@ -71,17 +74,35 @@ Task("Test")
 });
 
 Task("Pack")
+    .Description("Runs the tests, builds the packages into artifacts/packages, and checks them as PackCheck does.")
     .IsDependentOn("Test")
     .Does(() =>
 {
     CleanDirectory(packages);
-    // Packages are rebuilt with SourceLink, which needs this clone to have a remote (see Directory.Build.props).
+    // Packages are built as CI builds with symbol packages and SourceLink (see Directory.Build.props).
     DotNetPack(solution, new DotNetPackSettings
     {
         Configuration = configuration,
         OutputDirectory = packages,
         MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PackWithSourceLink", "true"),
     });
+    CheckPackages();
+});
+
+Task("PackCheck")
+    .Description("Checks the packages in artifacts/packages: metadata, README, symbols, and that migrate-gen installs and runs.")
+    .Does(() => CheckPackages());
+
+Task("ApiBaseline")
+    .Description("Rewrites PublicAPI.Unshipped.txt of every shipped library from the public API analyzer's own fixes.")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    // Every list is rewritten before any library is built, since a library's build also builds the ones it references.
+    var projects = PublicApiProjects().ToList();
+    projects.ForEach(ResetPublicApiBaseline);
+    projects.ForEach(DeclarePublicApi);
+    projects.ForEach(BuildWithPublicApi);
 });
 
 Task("Demo")
@@ -150,5 +171,199 @@ string ReadCommandLine(string path)
     catch (UnauthorizedAccessException)
     {
         return string.Empty;
+    }
+}
+
+// The projects that pin their public API are the ones Directory.Build.targets marks, so a new shipped library is found
+// without a list to keep here.
+IEnumerable<FilePath> PublicApiProjects() =>
+    GetFiles("./**/*.csproj")
+        .Where(project => !project.FullPath.Contains("/bin/") && !project.FullPath.Contains("/obj/"))
+        .Where(project => MSBuildProperty(project, "TrackPublicApi") == "true");
+
+// Starting from an empty Unshipped list drops entries for API that is gone. Shipped lists are only ever created here:
+// moving entries to them is a release decision.
+void ResetPublicApiBaseline(FilePath project)
+{
+    const string header = "#nullable enable\n";
+    var shipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Shipped.txt").FullPath;
+    if (!System.IO.File.Exists(shipped))
+    {
+        System.IO.File.WriteAllText(shipped, header);
+    }
+
+    System.IO.File.WriteAllText(project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, header);
+}
+
+// The analyzer's fix for RS0016 declares every public symbol that is not shipped, with its nullable annotations.
+void DeclarePublicApi(FilePath project) =>
+    DotNetFormatAnalyzers(project.FullPath, new DotNetFormatSettings
+    {
+        NoRestore = true,
+        Diagnostics = { "RS0016" },
+        Severity = DotNetFormatSeverity.Warning,
+    });
+
+// The build fails on anything the fix cannot decide, such as shipped API that was removed.
+void BuildWithPublicApi(FilePath project)
+{
+    DotNetBuild(project.FullPath, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
+    var unshipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath;
+    var declared = System.IO.File.ReadLines(unshipped).Count() - 1;
+    Information($"{project.GetDirectory().GetDirectoryName()}/PublicAPI.Unshipped.txt declares {declared} symbols.");
+}
+
+string MSBuildProperty(FilePath project, string name)
+{
+    using var process = StartAndReturnProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append("msbuild").AppendQuoted(project.FullPath).Append($"-getProperty:{name}"),
+        RedirectStandardOutput = true,
+    });
+    process.WaitForExit();
+    if (process.GetExitCode() != 0)
+    {
+        throw new Exception($"Could not read {name} from {project}.");
+    }
+
+    return string.Concat(process.GetStandardOutput()).Trim();
+}
+
+// Checks what a user of the packages meets: every expected package is there with its README, licence, repository and
+// tags, every package that ships an assembly has symbols that link to the packed commit, and the tool installs from
+// the folder and writes a migration.
+void CheckPackages()
+{
+    var version = MSBuildProperty(migrateGen, "PackageVersion");
+    var repositoryUrl = MSBuildProperty(migrateGen, "RepositoryUrl");
+    var problems = expectedPackages
+        .Where(id => !FileExists(packages + File($"{id}.{version}.nupkg")))
+        .Select(id => $"{id}.{version}.nupkg is missing.")
+        .Concat(GetFiles(packages.Path.FullPath + "/*.nupkg").SelectMany(package => PackageProblems(package, repositoryUrl)))
+        .ToList();
+    if (problems.Count > 0)
+    {
+        throw new Exception("The packages are not fit to publish:\n  " + string.Join("\n  ", problems));
+    }
+
+    Information($"{expectedPackages.Length} packages of version {version} carry README, licence, repository, tags and symbols.");
+    InstallAndRunMigrateGen(version);
+}
+
+List<string> PackageProblems(FilePath package, string repositoryUrl)
+{
+    var name = package.GetFilename().FullPath;
+    var problems = new List<string>();
+    using var archive = ZipFile.OpenRead(package.FullPath);
+    var entries = archive.Entries.Select(entry => entry.FullName).ToList();
+    XDocument nuspec;
+    using (var stream = archive.Entries.Single(entry => entry.FullName.EndsWith(".nuspec") && !entry.FullName.Contains('/')).Open())
+    {
+        nuspec = XDocument.Load(stream);
+    }
+
+    XElement Metadata(string element) =>
+        nuspec.Descendants().FirstOrDefault(node => node.Name.LocalName == element) ?? new XElement(element);
+    var readme = Metadata("readme").Value;
+    if (readme.Length == 0 || !entries.Contains(readme))
+    {
+        problems.Add($"{name}: no README in the package.");
+    }
+
+    var license = Metadata("license");
+    if ((string)license.Attribute("type") != "expression" || license.Value != "MIT")
+    {
+        problems.Add($"{name}: the licence is not the MIT expression.");
+    }
+
+    var repository = Metadata("repository");
+    var commit = (string)repository.Attribute("commit") ?? string.Empty;
+    if ((string)repository.Attribute("type") != "git" || (string)repository.Attribute("url") != repositoryUrl || commit.Length == 0)
+    {
+        problems.Add($"{name}: the repository is not git at {repositoryUrl} with a commit.");
+    }
+
+    if (Metadata("projectUrl").Value != repositoryUrl || Metadata("tags").Value.Length == 0)
+    {
+        problems.Add($"{name}: no project URL or no tags.");
+    }
+
+    // An analyzer-only package is loaded by the compiler, not debugged into; anything else that ships code has symbols.
+    if (entries.Any(entry => entry.EndsWith(".dll") && !entry.StartsWith("analyzers/")))
+    {
+        problems.AddRange(SymbolProblems(package.ChangeExtension(".snupkg"), repositoryUrl, commit));
+    }
+    else if (!entries.Any(entry => entry.StartsWith("analyzers/dotnet/cs/")))
+    {
+        problems.Add($"{name}: neither a library nor an analyzer.");
+    }
+
+    return problems;
+}
+
+// SourceLink stores its JSON in the PDB as plain UTF-8, so the raw URL of the packed commit can be found in the bytes.
+List<string> SymbolProblems(FilePath symbols, string repositoryUrl, string commit)
+{
+    if (!FileExists(symbols))
+    {
+        return [$"{symbols.GetFilename()} is missing."];
+    }
+
+    using var archive = ZipFile.OpenRead(symbols.FullPath);
+    var expected = $"{new Uri(repositoryUrl).AbsolutePath.Trim('/')}/{commit}/";
+    return archive.Entries
+        .Where(entry => entry.FullName.EndsWith(".pdb"))
+        .Where(entry =>
+        {
+            using var reader = new StreamReader(entry.Open(), System.Text.Encoding.UTF8);
+            return !reader.ReadToEnd().Contains(expected);
+        })
+        .Select(entry => $"{symbols.GetFilename()}: {entry.FullName} has no SourceLink to {expected}")
+        .ToList();
+}
+
+// The tool is installed the way a user would, into its own tool path, from a NuGet configuration that knows only the
+// package folder, so the check can never pick up a package of the same name from a feed or an older install.
+void InstallAndRunMigrateGen(string version)
+{
+    var scratch = Directory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventstore-packcheck-" + Guid.NewGuid().ToString("N")));
+    var toolPath = scratch + Directory("tools");
+    var migrations = scratch + Directory("migrations");
+    var nugetConfig = scratch + File("nuget.config");
+    EnsureDirectoryExists(scratch);
+    try
+    {
+        new XDocument(new XElement("configuration", new XElement("packageSources",
+            new XElement("clear"),
+            new XElement("add", new XAttribute("key", "packages"), new XAttribute("value", MakeAbsolute(packages).FullPath)))))
+            .Save(nugetConfig.Path.FullPath);
+        RunOrFail("dotnet", new ProcessArgumentBuilder()
+            .Append("tool install EventStore.MigrateGen")
+            .Append("--version").Append(version)
+            .Append("--tool-path").AppendQuoted(toolPath.Path.FullPath)
+            .Append("--configfile").AppendQuoted(nugetConfig.Path.FullPath));
+        RunOrFail(toolPath.Path.CombineWithFilePath("migrate-gen").FullPath,
+            new ProcessArgumentBuilder().Append("-output").AppendQuoted(migrations.Path.FullPath));
+        var written = GetFiles(migrations.Path.FullPath + "/*.sql");
+        if (written.Count != 1)
+        {
+            throw new Exception($"migrate-gen {version} exited with 0 but wrote {written.Count} .sql files instead of one.");
+        }
+
+        var migration = written.Single();
+        Information($"migrate-gen {version}, installed from {packages}, wrote {migration.GetFilename()} ({new System.IO.FileInfo(migration.FullPath).Length} bytes).");
+    }
+    finally
+    {
+        DeleteDirectory(scratch, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+}
+
+void RunOrFail(string tool, ProcessArgumentBuilder arguments)
+{
+    var exitCode = StartProcess(tool, new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
+    {
+        throw new Exception($"'{tool} {arguments.Render()}' exited with code {exitCode}.");
     }
 }
