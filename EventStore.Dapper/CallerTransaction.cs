@@ -31,14 +31,16 @@ internal static class CallerTransaction
     }
 
     /// <summary>
-    /// Npgsql refuses to hand out the connection of a completed or disposed transaction; closing the connection
-    /// completes the transaction too. Its own message does not say what to do, so it is replaced by one that does.
+    /// Npgsql still hands out the connection of a committed or rolled-back transaction, but refuses its isolation level;
+    /// a disposed transaction refuses both, and closing the connection completes the transaction too. Npgsql's own
+    /// messages do not say what to do, so they are replaced by one that does.
     /// </summary>
     private static NpgsqlConnection ActiveConnection(NpgsqlTransaction transaction)
     {
         NpgsqlConnection? connection;
         try
         {
+            _ = transaction.IsolationLevel;
             connection = transaction.Connection;
         }
         catch (InvalidOperationException error)

@@ -111,7 +111,10 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The transaction is not Npgsql's, or the aggregate type or id is blank.</exception>
+    /// <exception cref="ArgumentException">
+    /// The transaction is not Npgsql's, or the aggregate type or id is blank, contains U+0000 or a lone surrogate, or is
+    /// over its <see cref="EventLimits"/> byte limit.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A bound is negative, or <paramref name="fromVersion"/> is above <paramref name="toVersion"/>.</exception>
     /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
     public async Task<AggregateStream> ReadAggregateStreamAsync(
@@ -123,8 +126,8 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         CancellationToken cancellationToken = default)
     {
         var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
-        ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
-        ArgumentException.ThrowIfNullOrWhiteSpace(aggregateId);
+        StoredText.ThrowIfInvalidArgument(aggregateType, EventLimits.MaxTypeNameBytes);
+        StoredText.ThrowIfInvalidArgument(aggregateId, EventLimits.MaxIdBytes);
         CheckVersionRange(fromVersion, toVersion);
 
         var statement = fromVersion.HasValue || toVersion.HasValue ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream;

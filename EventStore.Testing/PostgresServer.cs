@@ -16,6 +16,7 @@ namespace EventStore.Testing;
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
+    private readonly LocalCluster? _cluster;
 
     private PostgresServer(string connectionString, PostgresServerSource source, string description, IAsyncDisposable? owned)
     {
@@ -23,6 +24,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Source = source;
         Description = description;
         _owned = owned;
+        _cluster = owned as LocalCluster;
     }
 
     /// <summary>A connection string to the server's maintenance database, as a superuser.</summary>
@@ -44,7 +46,9 @@ public sealed class PostgresServer : IAsyncDisposable
         options ??= new PostgresServerOptions();
         var log = options.Log ?? (_ => { });
 
-        var fromEnvironment = Environment.GetEnvironmentVariable(options.ConnectionStringVariable);
+        var fromEnvironment = options.UseConnectionStringVariable
+            ? Environment.GetEnvironmentVariable(options.ConnectionStringVariable)
+            : null;
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
             var server = new PostgresServer(fromEnvironment, PostgresServerSource.ConnectionString,
@@ -76,6 +80,31 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <returns>The database, with a connection string to it.</returns>
     public Task<TemporaryDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default) =>
         TemporaryDatabase.CreateAsync(ConnectionString, cancellationToken);
+
+    /// <summary>
+    /// Stops the server with a fast shutdown and starts it again on the same port and data folder, so tests can see
+    /// what a server restart does to their code. Committed data survives; open transactions are rolled back.
+    /// </summary>
+    /// <remarks>
+    /// The shutdown ends every session, so each open connection to the server is cut, pooled idle ones included:
+    /// Npgsql only finds out when it next uses such a connection, and that use fails. Clear the pools (for example
+    /// with <see cref="NpgsqlConnection.ClearAllPools"/>) to start afresh.
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the wait; the server may then be stopped or still starting.</param>
+    /// <returns>A task that completes once the server accepts connections again.</returns>
+    /// <exception cref="NotSupportedException">
+    /// The server is not a <see cref="PostgresServerSource.LocalCluster"/>: a server from a connection string or a
+    /// Testcontainers container is not restarted.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The server did not come back up; the message holds its log.</exception>
+    /// <exception cref="TimeoutException">The server did not stop or accept connections in time.</exception>
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        _cluster is null
+            ? throw new NotSupportedException(
+                $"Only a local cluster can be restarted, and this server is {Description}. Start one with " +
+                $"{nameof(PostgresServerOptions)} {{ {nameof(PostgresServerOptions.UseConnectionStringVariable)} = false, " +
+                $"{nameof(PostgresServerOptions.UseTestcontainers)} = false }} to test restarts.")
+            : _cluster.RestartAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

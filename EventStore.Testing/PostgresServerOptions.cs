@@ -6,6 +6,13 @@ public sealed record PostgresServerOptions
     /// <summary>The environment variable whose connection string, when set, wins over starting a server.</summary>
     public string ConnectionStringVariable { get; init; } = "EVENTSTORE_TEST_CONNECTION";
 
+    /// <summary>
+    /// Whether to look at <see cref="ConnectionStringVariable"/> at all. Defaults to <see langword="true"/>; turn it
+    /// off, together with <see cref="UseTestcontainers"/>, for a server of one's own that
+    /// <see cref="PostgresServer.RestartAsync"/> can restart.
+    /// </summary>
+    public bool UseConnectionStringVariable { get; init; } = true;
+
     /// <summary>Whether to try Testcontainers before the local binaries. Defaults to <see langword="true"/>.</summary>
     public bool UseTestcontainers { get; init; } = true;
 

@@ -12,7 +12,8 @@ internal static class EventBatch
     /// <exception cref="ArgumentNullException"><paramref name="events"/> or one of its elements is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// The batch is empty or spans several aggregates, or an event lacks an aggregate type, aggregate id, event type,
-    /// event id, payload or creation time, or has an event version below 1.
+    /// event id, payload or creation time, or has an event version below 1, or one of its text fields contains U+0000
+    /// or a lone surrogate or is over its <see cref="EventLimits"/> byte limit.
     /// </exception>
     /// <exception cref="DuplicateEventException">The same event id occurs twice in the batch.</exception>
     public static void Validate(IReadOnlyList<Event> events)
@@ -46,7 +47,21 @@ internal static class EventBatch
         DescribeMissingText(@event.AggregateType, nameof(Event.AggregateType), index)
         ?? DescribeMissingText(@event.AggregateId, nameof(Event.AggregateId), index)
         ?? DescribeMissingText(@event.EventType, nameof(Event.EventType), index)
+        ?? DescribeUnstorableText(@event, index)
         ?? DescribeInvalidValue(@event, index);
+
+    private static string? DescribeUnstorableText(Event @event, int index) =>
+        DescribeUnstorable(@event.AggregateType, nameof(Event.AggregateType), EventLimits.MaxTypeNameBytes, index)
+        ?? DescribeUnstorable(@event.AggregateId, nameof(Event.AggregateId), EventLimits.MaxIdBytes, index)
+        ?? DescribeUnstorable(@event.EventType, nameof(Event.EventType), EventLimits.MaxTypeNameBytes, index)
+        ?? DescribeUnstorable(@event.TraceId.Value, nameof(Event.TraceId), EventLimits.MaxIdBytes, index)
+        ?? DescribeUnstorable(@event.CorrelationId.Value, nameof(Event.CorrelationId), EventLimits.MaxIdBytes, index)
+        ?? DescribeUnstorable(@event.CausationId.Value, nameof(Event.CausationId), EventLimits.MaxIdBytes, index);
+
+    private static string? DescribeUnstorable(string? value, string field, int maxBytes, int index) =>
+        value is not null && StoredText.DescribeProblem(value, maxBytes) is { } problem
+            ? Format($"The event at index {index} has an invalid {field}: it {problem}")
+            : null;
 
     private static string? DescribeInvalidValue(Event @event, int index)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace EventStore.Testing;
@@ -10,7 +11,8 @@ namespace EventStore.Testing;
 /// <summary>
 /// A PostgreSQL cluster in a temporary folder, run by <c>run-cluster.sh</c>. The script lives in its own
 /// session, so a Ctrl+C to the test run does not cut its cleanup short, and it tears the cluster down as
-/// soon as this process closes its standard input — by disposing, or by dying.
+/// soon as this process closes its standard input — by disposing, or by dying. While it is open, this process
+/// sends the script commands on it, one a line, and reads the script's answers from its standard output.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
@@ -18,11 +20,18 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     private readonly Process _script;
     private readonly StringBuilder _scriptErrors;
+    private readonly ChannelReader<string> _scriptAnswers;
+    private readonly TimeSpan _startTimeout;
+    private readonly SemaphoreSlim _oneCommandAtATime = new(1, 1);
 
-    private LocalCluster(Process script, StringBuilder scriptErrors, string folder, string connectionString, string? runAsUser)
+    private LocalCluster(
+        Process script, StringBuilder scriptErrors, ChannelReader<string> scriptAnswers, TimeSpan startTimeout,
+        string folder, string connectionString, string? runAsUser)
     {
         _script = script;
         _scriptErrors = scriptErrors;
+        _scriptAnswers = scriptAnswers;
+        _startTimeout = startTimeout;
         Folder = folder;
         ConnectionString = connectionString;
         RunAsUser = runAsUser;
@@ -49,17 +58,38 @@ internal sealed class LocalCluster : IAsyncDisposable
         }.ConnectionString;
 
         var errors = new StringBuilder();
-        var script = StartScript(folder, port, binDirectory, runAsUser, errors);
-        var cluster = new LocalCluster(script, errors, folder, connectionString, runAsUser);
+        var answers = Channel.CreateUnbounded<string>();
+        var script = StartScript(folder, port, binDirectory, runAsUser, errors, answers.Writer);
+        var cluster = new LocalCluster(script, errors, answers.Reader, startTimeout, folder, connectionString, runAsUser);
         try
         {
-            await cluster.WaitUntilReadyAsync(startTimeout, cancellationToken).ConfigureAwait(false);
+            await cluster.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops the server with a fast shutdown, which cuts every connection, and starts it again on the same port and
+    /// data folder; returns once it accepts connections.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await _oneCommandAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _script.StandardInput.WriteLineAsync("restart".AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _script.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForAnswerAsync("restarted", cancellationToken).ConfigureAwait(false);
+            await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneCommandAtATime.Release();
         }
     }
 
@@ -80,13 +110,15 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
 
         _script.Dispose();
+        _oneCommandAtATime.Dispose();
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);
         }
     }
 
-    private static Process StartScript(string folder, int port, string binDirectory, string? runAsUser, StringBuilder errors)
+    private static Process StartScript(
+        string folder, int port, string binDirectory, string? runAsUser, StringBuilder errors, ChannelWriter<string> answers)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {
@@ -109,13 +141,48 @@ internal sealed class LocalCluster : IAsyncDisposable
                 errors.AppendLine(line.Data);
             }
         };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                answers.TryComplete();
+            }
+            else
+            {
+                answers.TryWrite(line.Data);
+            }
+        };
         process.Start();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return process;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan startTimeout, CancellationToken cancellationToken)
+    private async Task WaitForAnswerAsync(string answer, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StopTimeout);
+        try
+        {
+            await foreach (var line in _scriptAnswers.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+            {
+                if (line == answer)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The local PostgreSQL cluster in {Folder} did not answer '{answer}' within {StopTimeout.TotalSeconds:0} s.{Environment.NewLine}{ScriptErrors()}");
+        }
+
+        throw new InvalidOperationException(
+            $"The script of the local PostgreSQL cluster in {Folder} ended before it answered '{answer}':{Environment.NewLine}{ScriptErrors()}");
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         var probe = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
@@ -133,10 +200,10 @@ internal sealed class LocalCluster : IAsyncDisposable
                 return;
             }
 
-            if (deadline.Elapsed > startTimeout)
+            if (deadline.Elapsed > _startTimeout)
             {
                 throw new TimeoutException(
-                    $"The local PostgreSQL cluster in {Folder} did not accept connections within {startTimeout.TotalSeconds:0} s.{Environment.NewLine}{ScriptErrors()}");
+                    $"The local PostgreSQL cluster in {Folder} did not accept connections within {_startTimeout.TotalSeconds:0} s.{Environment.NewLine}{ScriptErrors()}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);

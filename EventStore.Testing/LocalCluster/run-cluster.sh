@@ -2,6 +2,9 @@
 # Arguments: <folder> <port> <bin dir> <user to run as, or empty for the current user>.
 # The owner holds this script's standard input open; when it closes it, or dies, the
 # server is stopped and the folder deleted, so no run leaves a server behind.
+# While it is open, the owner may send commands, one a line:
+#   restart  stops the server with a fast shutdown, which cuts every connection, starts it
+#            again on the same port and folder, and answers "restarted" on standard output.
 set -u
 folder=$1 port=$2 bindir=$3 user=$4
 server=""
@@ -11,10 +14,23 @@ server=""
 as_owner=()
 [ -n "$user" ] && as_owner=(setpriv --reuid="$user" --regid="$user" --init-groups --)
 
+start_server() {
+    "${as_owner[@]}" "$bindir/postgres" -D "$folder/data" -p "$port" \
+        -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+        -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
+        -c max_connections=300 >>"$folder/postgres.log" 2>&1 &
+    server=$!
+}
+
+# SIGINT is PostgreSQL's fast shutdown: it rolls back open transactions and ends every session.
+stop_server() {
+    kill -INT "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+}
+
 cleanup() {
     if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-        kill -INT "$server" 2>/dev/null
-        wait "$server" 2>/dev/null
+        stop_server
     fi
     rm -rf "$folder"
 }
@@ -30,22 +46,35 @@ if ! "${as_owner[@]}" "$bindir/initdb" -D "$folder/data" -U postgres -A trust -E
     exit 1
 fi
 
-"${as_owner[@]}" "$bindir/postgres" -D "$folder/data" -p "$port" \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-    -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
-    -c max_connections=300 >"$folder/postgres.log" 2>&1 &
-server=$!
+# Reads one command line in a job of its own, so that waiting for it and for the postmaster
+# is one wait. Bash reads a pipe a byte at a time, so the job takes nothing past its line.
+# Exits 0 for "restart", 2 for anything else, and 1 at the end of the input.
+read_command() {
+    local command
+    IFS= read -r command <&3 || exit 1
+    [ "$command" = restart ] && exit 0
+    echo "unknown command: $command" >&2
+    exit 2
+}
+
+start_server
 
 # A background job's standard input is /dev/null unless it is handed over explicitly.
 exec 3<&0
-cat <&3 >/dev/null &
-owner_link=$!
 
-wait -n "$server" "$owner_link"
-if ! kill -0 "$server" 2>/dev/null; then
-    echo "postgres exited on its own:" >&2
-    cat "$folder/postgres.log" >&2
-    exit 1
-fi
-kill "$owner_link" 2>/dev/null
-exit 0
+while true; do
+    read_command &
+    reader=$!
+    wait -n "$server" "$reader"
+    status=$?
+    if ! kill -0 "$server" 2>/dev/null; then
+        echo "postgres exited on its own:" >&2
+        cat "$folder/postgres.log" >&2
+        kill "$reader" 2>/dev/null
+        exit 1
+    fi
+    case $status in
+        0) stop_server; start_server; echo restarted ;;
+        1) exit 0 ;;
+    esac
+done

@@ -105,6 +105,20 @@ public sealed class EventBatchValidationTests
     }
 
     [Test]
+    public void An_optional_text_field_that_cannot_be_stored_throws_naming_the_field_and_index()
+    {
+        var exception = ShouldRejectSecondEvent(TestEvents.Valid() with { CausationId = "cause\0" });
+
+        exception.Message.ShouldContain("has an invalid CausationId: it contains U+0000 at position 5");
+    }
+
+    [Test]
+    public void Optional_text_fields_may_be_empty()
+    {
+        Should.NotThrow(() => EventBatch.Validate([TestEvents.Valid() with { TraceId = "", CorrelationId = "", CausationId = "" }]));
+    }
+
+    [Test]
     public void Events_of_another_aggregate_id_throw_naming_the_index_and_both_aggregates()
     {
         var exception = Should.Throw<ArgumentException>(() => EventBatch.Validate(

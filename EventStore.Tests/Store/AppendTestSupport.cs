@@ -64,17 +64,6 @@ internal static class AppendTestSupport
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Puts <paramref name="transaction"/> into PostgreSQL's failed state, in which the server answers every further
-    /// statement with SQLSTATE 25P02. A call that fails with anything but a <see cref="PostgresException"/> on such a
-    /// transaction therefore sent nothing.
-    /// </summary>
-    public static async Task AbortAsync(NpgsqlTransaction transaction)
-    {
-        var failure = await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(transaction, "SELECT 1 / 0"));
-        failure.SqlState.ShouldBe(PostgresErrorCodes.DivisionByZero);
-    }
-
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, string aggregateType, string aggregateId)
     {
         await using var command = new NpgsqlCommand(sql, connection);

@@ -282,50 +282,6 @@ public sealed class StreamReadTests : StoreFixture
         (await Db.ReadStreamAsync("Invoice", orderA)).Version.ShouldBe(1);
     }
 
-    [TestCase(-1L, null, "fromVersion")]
-    [TestCase(null, -1L, "toVersion")]
-    [TestCase(-5L, 3L, "fromVersion")]
-    [TestCase(long.MinValue, null, "fromVersion")]
-    public async Task A_negative_bound_is_rejected(long? fromVersion, long? toVersion, string parameter)
-    {
-        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(
-            () => Db.ReadStreamAsync("Order", NewId(), fromVersion, toVersion));
-
-        error.ParamName.ShouldBe(parameter);
-    }
-
-    [Test]
-    public async Task A_from_bound_above_the_to_bound_is_rejected()
-    {
-        var id = NewId();
-        await AppendInBatchesAsync("Order", id, 5);
-
-        var error = await Should.ThrowAsync<ArgumentOutOfRangeException>(
-            () => Db.ReadStreamAsync("Order", id, fromVersion: 4, toVersion: 2));
-
-        error.ParamName.ShouldBe("fromVersion");
-        error.Message.ShouldContain("4");
-        error.Message.ShouldContain("2");
-    }
-
-    [TestCase("", "42", "aggregateType")]
-    [TestCase("   ", "42", "aggregateType")]
-    [TestCase("Order", "", "aggregateId")]
-    [TestCase("Order", "\t", "aggregateId")]
-    public async Task A_blank_aggregate_type_or_id_is_rejected(string aggregateType, string aggregateId, string parameter)
-    {
-        var error = await Should.ThrowAsync<ArgumentException>(() => Db.ReadStreamAsync(aggregateType, aggregateId));
-
-        error.ParamName.ShouldBe(parameter);
-    }
-
-    [Test]
-    public async Task A_null_aggregate_type_or_id_is_rejected()
-    {
-        (await Should.ThrowAsync<ArgumentNullException>(() => Db.ReadStreamAsync(null!, "42"))).ParamName.ShouldBe("aggregateType");
-        (await Should.ThrowAsync<ArgumentNullException>(() => Db.ReadStreamAsync("Order", null!))).ParamName.ShouldBe("aggregateId");
-    }
-
     /// <summary>Appends one batch per entry of <paramref name="batchSizes"/>, each in its own transaction.</summary>
     private async Task<List<Event>> AppendInBatchesAsync(string aggregateType, string aggregateId, params int[] batchSizes)
     {
