@@ -7,27 +7,32 @@ namespace EventStore.Dapper;
 /// Table names are PostgreSQL identifiers, optionally schema-qualified (<c>schema.table</c>): letters, digits and
 /// underscores, not starting with a digit, at most 63 bytes per part. They are quoted in SQL, so they are used
 /// exactly as written, case included. <see cref="SqlDialect"/> rejects anything else.
+/// <para>The properties are settable so that the options bind from configuration; a store reads them once, when it
+/// is built, and later changes to the instance do not reach it.</para>
 /// </remarks>
 public sealed record EventStoreOptions
 {
-    /// <summary>The options with every default: tables <c>events</c>, <c>aggregate_heads</c> and <c>consumer_checkpoints</c>, no NOTIFY, no logging.</summary>
-    public static EventStoreOptions Default { get; } = new();
+    /// <summary>
+    /// A new instance with every default: tables <c>events</c>, <c>aggregate_heads</c> and <c>consumer_checkpoints</c>,
+    /// no NOTIFY, no logging, prepared statements. New on each call, so no caller can change another's defaults.
+    /// </summary>
+    public static EventStoreOptions Default => new();
 
     /// <summary>The append-only event log table. Defaults to <c>events</c>.</summary>
-    public string EventsTable { get; init; } = "events";
+    public string EventsTable { get; set; } = "events";
 
     /// <summary>The table holding each aggregate's current version, one row per aggregate. Defaults to <c>aggregate_heads</c>.</summary>
-    public string AggregateHeadsTable { get; init; } = "aggregate_heads";
+    public string AggregateHeadsTable { get; set; } = "aggregate_heads";
 
     /// <summary>The table holding each consumer's checkpoint, one row per consumer name. Defaults to <c>consumer_checkpoints</c>.</summary>
-    public string CheckpointsTable { get; init; } = "consumer_checkpoints";
+    public string CheckpointsTable { get; set; } = "consumer_checkpoints";
 
     /// <summary>
     /// The channel that each append notifies with its last global position, inside the append's transaction so the
     /// notification is delivered only on commit; <see langword="null"/> (the default) sends none. The name is used
     /// exactly as written, so a name with capitals needs a quoted <c>LISTEN "Name"</c>.
     /// </summary>
-    public string? NotifyChannel { get; init; }
+    public string? NotifyChannel { get; set; }
 
     /// <summary>
     /// Whether appends and reads run as prepared statements (the default), so PostgreSQL plans each statement once per
@@ -35,8 +40,14 @@ public sealed record EventStoreOptions
     /// trip. Turn it off behind a pooler that does not keep prepared statements across transactions, such as PgBouncer
     /// in transaction mode before version 1.21.
     /// </summary>
-    public bool PrepareStatements { get; init; } = true;
+    public bool PrepareStatements { get; set; } = true;
+
+    /// <summary>
+    /// Whether the store's trace spans carry the aggregate id (<c>eventstore.aggregate_id</c>). Off by default: ids
+    /// can be personal data, and spans often leave the system. Payloads and metadata are never recorded.
+    /// </summary>
+    public bool RecordAggregateIds { get; set; }
 
     /// <summary>Receives debug-level diagnostics; <see langword="null"/> (the default) logs nothing and costs nothing.</summary>
-    public ILogger? Logger { get; init; }
+    public ILogger? Logger { get; set; }
 }

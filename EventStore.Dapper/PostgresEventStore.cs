@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     private readonly SqlDialect _sql;
     private readonly ILogger _logger;
     private readonly bool _prepare;
+    private readonly bool _recordAggregateIds;
 
     /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
     /// <param name="options">Table names, NOTIFY channel and logger; <see langword="null"/> for <see cref="EventStoreOptions.Default"/>.</param>
@@ -34,6 +36,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         _sql = new SqlDialect(options);
         _logger = options.Logger ?? NullLogger.Instance;
         _prepare = options.PrepareStatements;
+        _recordAggregateIds = options.RecordAggregateIds;
         DapperTypeHandlers.EnsureRegistered();
     }
 
@@ -63,6 +66,9 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             : _sql.AppendExact;
         using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
         AppendParameters.Bind(command.Parameters, events, expectedVersion, _sql.NotifyChannel);
+        var aggregateType = events[0].AggregateType;
+        using var activity = StoreTelemetry.StartAppend(events[0], events.Count, expectedVersion, _recordAggregateIds);
+        var startedAt = Stopwatch.GetTimestamp();
         try
         {
             var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
@@ -75,24 +81,31 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
 
             if (retried)
             {
-                Log.RetryRecognized(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion);
+                Log.RetryRecognized(_logger, events.Count, aggregateType, result.FromVersion, result.ToVersion);
             }
             else
             {
-                Log.Appended(_logger, events.Count, events[0].AggregateType, result.FromVersion, result.ToVersion,
+                Log.Appended(_logger, events.Count, aggregateType, result.FromVersion, result.ToVersion,
                     result.GlobalPositions[0], result.GlobalPositions[^1]);
             }
 
+            StoreTelemetry.AppendSucceeded(activity, aggregateType, events.Count, retried, startedAt);
             return result;
         }
         catch (PostgresException error) when (PostgresErrors.Translate(error, events, expectedVersion, _sql) is { } translated)
         {
-            LogFailure(translated, events[0].AggregateType);
+            LogFailure(translated, aggregateType);
+            StoreTelemetry.AppendFailed(activity, aggregateType, translated, startedAt);
             throw translated;
         }
-        catch (EventStoreException failure)
+        catch (Exception failure)
         {
-            LogFailure(failure, events[0].AggregateType);
+            if (failure is EventStoreException refused)
+            {
+                LogFailure(refused, aggregateType);
+            }
+
+            StoreTelemetry.AppendFailed(activity, aggregateType, failure, startedAt);
             throw;
         }
     }
@@ -120,11 +133,21 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         var statement = fromVersion.HasValue || toVersion.HasValue ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream;
         using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
         ReadParameters.Stream.Bind(command.Parameters, aggregateType, aggregateId, fromVersion, toVersion);
-        var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        using var activity = StoreTelemetry.StartRead("eventstore.read_stream", aggregateType, aggregateId, _recordAggregateIds);
+        try
         {
-            var events = await EventRows.ReadAsync(reader, aggregateType, aggregateId, cancellationToken).ConfigureAwait(false);
-            return new AggregateStream(aggregateType, aggregateId, events);
+            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var events = await EventRows.ReadAsync(reader, aggregateType, aggregateId, cancellationToken).ConfigureAwait(false);
+                StoreTelemetry.ReadSucceeded(activity, aggregateType, events.Count);
+                return new AggregateStream(aggregateType, aggregateId, events);
+            }
+        }
+        catch (Exception failure)
+        {
+            StoreTelemetry.Failed(activity, failure);
+            throw;
         }
     }
 
@@ -149,10 +172,21 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
 
         using var command = new NpgsqlCommand(_sql.ReadEvents, connection, npgsqlTransaction);
         ReadParameters.Log.Bind(command.Parameters, fromPosition, limit);
-        var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        using var activity = StoreTelemetry.StartRead("eventstore.read_events", aggregateType: null, aggregateId: null, _recordAggregateIds);
+        try
         {
-            return await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var events = await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+                StoreTelemetry.ReadSucceeded(activity, aggregateType: null, events.Count);
+                return events;
+            }
+        }
+        catch (Exception failure)
+        {
+            StoreTelemetry.Failed(activity, failure);
+            throw;
         }
     }
 

@@ -2,10 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace EventStore.Dapper;
 
-/// <summary>The processor's metrics, under the meter <c>EventStore.Consumers</c>.</summary>
+/// <summary>The processor's metrics, under the meter <see cref="EventStoreDiagnostics.ConsumerMeterName"/>.</summary>
 internal static class ConsumerMetrics
 {
-    public static readonly Meter Meter = new("EventStore.Consumers");
+    public static readonly Meter Meter = new(EventStoreDiagnostics.ConsumerMeterName);
 
     public static readonly Counter<long> EventsHandled = Meter.CreateCounter<long>(
         "eventstore.consumer.events_handled", "{event}", "Events handled and committed with the consumer's checkpoint.");

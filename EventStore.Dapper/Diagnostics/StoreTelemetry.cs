@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// The spans and metrics of appends and reads (see <see cref="EventStoreDiagnostics"/>). Every tag is set only on a
+/// span something listens to, and every measurement goes to instruments that drop it when nothing listens.
+/// </summary>
+internal static class StoreTelemetry
+{
+    public const string Appended = "appended";
+    public const string Retried = "retried";
+    public const string Conflict = "conflict";
+    public const string Duplicate = "duplicate";
+    public const string Error = "error";
+
+    private const string AggregateTypeTag = "eventstore.aggregate_type";
+    private const string AggregateIdTag = "eventstore.aggregate_id";
+    private const string EventCountTag = "eventstore.event_count";
+    private const string OutcomeTag = "eventstore.outcome";
+
+    private static readonly string? Version = typeof(StoreTelemetry).Assembly.GetName().Version?.ToString();
+
+    private static readonly ActivitySource Source = new(EventStoreDiagnostics.ActivitySourceName, Version);
+
+    private static readonly Meter Meter = new(EventStoreDiagnostics.MeterName, Version);
+
+    private static readonly Counter<long> EventsAppended = Meter.CreateCounter<long>(
+        "eventstore.events.appended", "{event}", "Events stored by appends; a recognised retry stores none.");
+
+    private static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>(
+        "eventstore.append.duration", "s", "Time an append took, from its statement being sent to its outcome being known.");
+
+    private static readonly Counter<long> Conflicts = Meter.CreateCounter<long>(
+        "eventstore.append.conflicts", "{append}", "Appends refused because the aggregate was not at the expected version.");
+
+    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>(
+        "eventstore.append.duplicates", "{append}", "Appends refused because an event id was already stored by another append.");
+
+    private static readonly Counter<long> EventsRead = Meter.CreateCounter<long>(
+        "eventstore.events.read", "{event}", "Events returned by stream and global log reads.");
+
+    public static Activity? StartAppend(Event first, int eventCount, ExpectedVersion expectedVersion, bool recordAggregateIds)
+    {
+        var activity = Source.StartActivity("eventstore.append");
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", "postgresql");
+            activity.SetTag(AggregateTypeTag, first.AggregateType);
+            activity.SetTag(EventCountTag, eventCount);
+            activity.SetTag("eventstore.expected_version", expectedVersion.ToString());
+            if (recordAggregateIds)
+            {
+                activity.SetTag(AggregateIdTag, first.AggregateId);
+            }
+        }
+
+        return activity;
+    }
+
+    public static Activity? StartRead(string name, string? aggregateType, string? aggregateId, bool recordAggregateIds)
+    {
+        var activity = Source.StartActivity(name);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", "postgresql");
+            if (aggregateType is not null)
+            {
+                activity.SetTag(AggregateTypeTag, aggregateType);
+            }
+
+            if (recordAggregateIds && aggregateId is not null)
+            {
+                activity.SetTag(AggregateIdTag, aggregateId);
+            }
+        }
+
+        return activity;
+    }
+
+    public static void AppendSucceeded(Activity? activity, string aggregateType, int eventCount, bool retried, long startedAt)
+    {
+        var outcome = retried ? Retried : Appended;
+        RecordAppend(aggregateType, outcome, startedAt);
+        if (!retried && EventsAppended.Enabled)
+        {
+            EventsAppended.Add(eventCount, new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType));
+        }
+
+        activity?.SetTag(OutcomeTag, outcome);
+    }
+
+    public static void AppendFailed(Activity? activity, string aggregateType, Exception error, long startedAt)
+    {
+        var outcome = error switch
+        {
+            OptimisticConcurrencyException => Conflict,
+            DuplicateEventException => Duplicate,
+            _ => Error,
+        };
+        RecordAppend(aggregateType, outcome, startedAt);
+        var tag = new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType);
+        switch (outcome)
+        {
+            case Conflict:
+                Conflicts.Add(1, tag);
+                break;
+            case Duplicate:
+                Duplicates.Add(1, tag);
+                break;
+        }
+
+        Failed(activity, error, outcome);
+    }
+
+    public static void ReadSucceeded(Activity? activity, string? aggregateType, int eventCount)
+    {
+        if (EventsRead.Enabled)
+        {
+            if (aggregateType is null)
+            {
+                EventsRead.Add(eventCount);
+            }
+            else
+            {
+                EventsRead.Add(eventCount, new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType));
+            }
+        }
+
+        activity?.SetTag(EventCountTag, eventCount);
+    }
+
+    public static void Failed(Activity? activity, Exception error, string outcome = Error)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(OutcomeTag, outcome);
+        activity.SetTag("error.type", error.GetType().FullName);
+        // A refused append is an answer, not a fault of the store; only other failures mark the span as an error.
+        if (outcome == Error)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
+        }
+    }
+
+    private static void RecordAppend(string aggregateType, string outcome, long startedAt)
+    {
+        if (AppendDuration.Enabled)
+        {
+            AppendDuration.Record(
+                Stopwatch.GetElapsedTime(startedAt).TotalSeconds,
+                new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType),
+                new KeyValuePair<string, object?>(OutcomeTag, outcome));
+        }
+    }
+}
