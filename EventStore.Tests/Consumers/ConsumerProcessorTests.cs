@@ -1,4 +1,5 @@
 using EventStore.Dapper;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Consumers;

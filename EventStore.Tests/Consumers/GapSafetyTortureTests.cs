@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Consumers;

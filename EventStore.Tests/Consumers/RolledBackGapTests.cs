@@ -2,6 +2,7 @@ using System.Globalization;
 using EventStore.Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Consumers;

@@ -24,15 +24,13 @@ public sealed class RestartedServerTests
     {
         await using var server = await StartServerOfOwnAsync();
         await using var dataSource = await CreateStoreAsync(server);
-        var id = NewAggregateId();
-        var committed = Events(Order, id, 3);
-        await InTransactionAsync(dataSource, transaction => _store.AppendAsync(transaction, ExpectedVersion.NoStream, committed));
+        var committed = await CommitEventsAsync(dataSource);
 
         await server.RestartAsync();
 
         // Npgsql does not check an idle connection when it hands it out, so the restart shows on its first use.
         var stale = await Should.ThrowAsync<PostgresException>(
-            () => InTransactionAsync(dataSource, transaction => _store.ReadAggregateStreamAsync(transaction, Order, id)));
+            () => InTransactionAsync(dataSource, transaction => _store.ReadAggregateStreamAsync(transaction, Order, committed[0].AggregateId)));
         stale.SqlState.ShouldBe(PostgresErrorCodes.AdminShutdown);
         await ShouldStillHoldAndAppendAfterAsync(dataSource, committed);
     }
@@ -42,9 +40,7 @@ public sealed class RestartedServerTests
     {
         await using var server = await StartServerOfOwnAsync();
         await using var dataSource = await CreateStoreAsync(server);
-        var id = NewAggregateId();
-        var committed = Events(Order, id, 3);
-        await InTransactionAsync(dataSource, transaction => _store.AppendAsync(transaction, ExpectedVersion.NoStream, committed));
+        var committed = await CommitEventsAsync(dataSource);
 
         await server.RestartAsync();
         dataSource.Clear();
@@ -70,6 +66,14 @@ public sealed class RestartedServerTests
         var result = await work(transaction);
         await transaction.CommitAsync();
         return result;
+    }
+
+    /// <summary>Commits three events to a new aggregate before the restart.</summary>
+    private async Task<Event[]> CommitEventsAsync(NpgsqlDataSource dataSource)
+    {
+        var committed = Events(Order, NewAggregateId(), 3);
+        await InTransactionAsync(dataSource, transaction => _store.AppendAsync(transaction, ExpectedVersion.NoStream, committed));
+        return committed;
     }
 
     /// <summary>Reads the committed events back in one transaction and appends the next version in another.</summary>

@@ -1,5 +1,5 @@
 using EventStore.Dapper;
-using static EventStore.Tests.Store.ReadTestSupport;
+using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using EventStore.Dapper;
 using Npgsql;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;

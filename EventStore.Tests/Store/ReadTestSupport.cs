@@ -1,5 +1,4 @@
 using EventStore.Dapper;
-using EventStore.Tests.Core;
 using Npgsql;
 
 namespace EventStore.Tests.Store;
@@ -9,10 +8,6 @@ internal static class ReadTestSupport
 {
     /// <summary>An aggregate id no other test uses, so tests can share a fixture's database and run in parallel.</summary>
     public static string NewId(string prefix = "agg") => $"{prefix}-{Guid.NewGuid():N}";
-
-    /// <summary><paramref name="count"/> valid events for one aggregate.</summary>
-    public static Event[] Events(string aggregateType, string aggregateId, int count) =>
-        Enumerable.Range(0, count).Select(_ => TestEvents.Valid(aggregateType, aggregateId)).ToArray();
 
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
     {

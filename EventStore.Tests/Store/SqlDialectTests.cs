@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EventStore.Dapper;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;

@@ -1,6 +1,7 @@
 using EventStore.Dapper;
 using EventStore.Tests.Core;
 using Npgsql;
+using static EventStore.Tests.Store.AppendTestSupport;
 using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;
