@@ -14,7 +14,11 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
     private bool _held;
     private long _checkedAt;
 
-    /// <summary>Whether this instance holds the lease now, taking it if it is free; a dead connection drops it and throws.</summary>
+    /// <summary>
+    /// Whether this instance holds the lease now, taking it if it is free; a dead connection drops it and throws. When
+    /// it takes the lease, and at every check after, it also checks what the processor assumes of the log, and throws
+    /// <see cref="UnsafeEventLogException"/> when an assumption does not hold.
+    /// </summary>
     public async Task<LeaseState> HoldAsync(CancellationToken cancellationToken)
     {
         _connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -26,9 +30,7 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
                 // as a standby tries to take over is enough: the checkpoint row lock guards each batch in between.
                 if (Stopwatch.GetElapsedTime(_checkedAt) >= checkInterval)
                 {
-                    await _connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.CheckLease, cancellationToken: cancellationToken))
-                        .ConfigureAwait(false);
-                    _checkedAt = Stopwatch.GetTimestamp();
+                    await CheckLogAsync(_connection, cancellationToken).ConfigureAwait(false);
                 }
 
                 return LeaseState.Held;
@@ -36,8 +38,13 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
 
             _held = await _connection.ExecuteScalarAsync<bool>(
                 new CommandDefinition(sql.TryLease, new ConsumerParameters(consumerName), cancellationToken: cancellationToken)).ConfigureAwait(false);
-            _checkedAt = Stopwatch.GetTimestamp();
-            return _held ? LeaseState.Taken : LeaseState.NotHeld;
+            if (!_held)
+            {
+                return LeaseState.NotHeld;
+            }
+
+            await CheckLogAsync(_connection, cancellationToken).ConfigureAwait(false);
+            return LeaseState.Taken;
         }
         catch
         {
@@ -78,6 +85,13 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
         {
             // Nothing more to do: see above.
         }
+    }
+
+    private async Task CheckLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var facts = await LogFacts.ReadAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        _checkedAt = Stopwatch.GetTimestamp();
+        facts.ThrowIfUnsafe();
     }
 
     public ValueTask DisposeAsync() => new(ReleaseAsync());

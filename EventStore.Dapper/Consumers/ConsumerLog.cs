@@ -22,4 +22,8 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Listening for notifications on {Channel} failed; polling covers the gap, retrying in {RetryDelay}")]
     public static partial void ListenFailed(ILogger logger, Exception exception, string channel, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Critical,
+        Message = "The consumer processor stopped every consumer: the event log breaks its assumption '{Assumption}', under which no event can be skipped")]
+    public static partial void UnsafeLog(ILogger logger, Exception exception, string assumption);
 }

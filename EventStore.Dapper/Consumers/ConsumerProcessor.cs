@@ -1,4 +1,5 @@
 using EventStore.Consumers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -48,14 +49,19 @@ public sealed class ConsumerProcessor
     /// <summary>Runs every consumer until <paramref name="cancellationToken"/> is cancelled, then stops cleanly.</summary>
     /// <param name="cancellationToken">Stops the processor; batches in flight are rolled back.</param>
     /// <returns>A task that completes once every consumer has stopped.</returns>
+    /// <exception cref="UnsafeEventLogException">
+    /// The log breaks an assumption that keeps consumers from skipping events, at the start or while running; every
+    /// consumer is stopped first. The message names the assumption and the fix.
+    /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var logger = _options.Store.Logger ?? NullLogger.Instance;
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = _consumers.Select(consumer => new ConsumerWorker(_dataSource, consumer, _sql, _options, logger, new WakeUp())).ToList();
-        var running = workers.Select(worker => worker.RunAsync(cancellationToken)).ToList();
+        var running = workers.Select(worker => StopAllWhenUnsafeAsync(worker.RunAsync(stopAll.Token), stopAll, logger)).ToList();
         if (_sql.Listen is not null)
         {
-            running.Add(new NotificationListener(_dataSource, _sql, [.. workers.Select(worker => worker.WakeUp)], logger).RunAsync(cancellationToken));
+            running.Add(new NotificationListener(_dataSource, _sql, [.. workers.Select(worker => worker.WakeUp)], logger).RunAsync(stopAll.Token));
         }
 
         try
@@ -65,6 +71,21 @@ public sealed class ConsumerProcessor
         finally
         {
             workers.ForEach(worker => worker.WakeUp.Dispose());
+        }
+    }
+
+    /// <summary>An unsafe log is unsafe for every consumer, so the first worker to find it out stops the others.</summary>
+    private static async Task StopAllWhenUnsafeAsync(Task worker, CancellationTokenSource stopAll, ILogger logger)
+    {
+        try
+        {
+            await worker.ConfigureAwait(false);
+        }
+        catch (UnsafeEventLogException unsafeLog)
+        {
+            ConsumerLog.UnsafeLog(logger, unsafeLog, unsafeLog.Assumption);
+            await stopAll.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

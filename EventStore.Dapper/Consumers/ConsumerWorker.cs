@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using EventStore.Consumers;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class ConsumerWorker
     private readonly ILogger _logger;
     private readonly string[]? _aggregateTypes;
     private readonly GapFrontier _frontier = new();
+    private readonly PassedGaps _passedGaps = new();
     private readonly HashSet<string> _reportedBlockers = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, object?> _consumerTag;
 
@@ -65,7 +67,8 @@ internal sealed class ConsumerWorker
                 ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.FailedEvent.GlobalPosition, failure.FailedEvent.EventType, retryDelay);
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception failure) when (failure is not UnsafeEventLogException
+                                            && (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // A lost connection, a restarted server: start again from the stored checkpoint on a new connection.
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
@@ -110,12 +113,16 @@ internal sealed class ConsumerWorker
 
     private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var (lastPosition, writers, writerProcessIds) = await connection
-            .QuerySingleAsync<(long, string[], int[])>(new CommandDefinition(_sql.ProbeFrontier, cancellationToken: cancellationToken))
+        var probe = await FrontierProbe.ReadAsync(connection, _sql, _passedGaps, _options.Store.PrepareStatements, cancellationToken)
             .ConfigureAwait(false);
+        if (probe.LatePosition is { } late)
+        {
+            throw LateEvent(late);
+        }
+
         var now = DateTimeOffset.UtcNow;
-        var safePosition = _frontier.Advance(new FrontierProbe(lastPosition, writers, writerProcessIds), now);
-        ReportBlocker(lastPosition, now);
+        var safePosition = _frontier.Advance(probe, now);
+        ReportBlocker(probe.LastPosition, now);
         return safePosition;
     }
 
@@ -124,6 +131,11 @@ internal sealed class ConsumerWorker
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeTransaction = transaction.ConfigureAwait(false);
         var checkpoint = await LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (checkpoint > _frontier.LastPosition)
+        {
+            throw SequenceBehind(checkpoint);
+        }
+
         if (checkpoint >= safePosition)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -143,6 +155,11 @@ internal sealed class ConsumerWorker
             _sql.SaveCheckpoint, new ConsumerParameters(_consumer.Name, toPosition: reached), transaction, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (_aggregateTypes is null)
+        {
+            _passedGaps.Record(checkpoint, reached, events);
+        }
+
         _knownCheckpoint = reached;
         ConsumerMetrics.EventsHandled.Add(events.Count, _consumerTag);
         return true;
@@ -194,6 +211,20 @@ internal sealed class ConsumerWorker
             ConsumerLog.HeldBack(_logger, _consumer.Name, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
         }
     }
+
+    private UnsafeEventLogException LateEvent(long position) => new("late event",
+        $"Consumer {_consumer.Name} found an event at position {position.ToString(CultureInfo.InvariantCulture)}, which it had " +
+        "passed as a gap, so that event was never delivered. Something wrote outside the processor's assumptions: a writer " +
+        "that took positions with nextval() or inserted explicit ones, a sequence set back, or a cache seen too late. The " +
+        "processor stops instead of running on. Fix: find and stop that writer (docs/consumers.md, \"What the argument " +
+        "assumes\"), handle the event by hand, then start the processor again; it does not go back.");
+
+    private UnsafeEventLogException SequenceBehind(long checkpoint) => new("sequence reset",
+        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +
+        $"position sequence's last value is {_frontier.LastPosition.ToString(CultureInfo.InvariantCulture)}: the sequence " +
+        "was set back, or the checkpoints come from another database. Positions up to the checkpoint may be taken again " +
+        "and would never be read. Fix: set the sequence above the highest stored position (setval), or correct the " +
+        "checkpoint, then start the processor again.");
 
     /// <summary>
     /// A writer that has just started usually commits within moments, so while one holds the frontier the processor

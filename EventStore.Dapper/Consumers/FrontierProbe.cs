@@ -1,7 +1,31 @@
+using Npgsql;
+using NpgsqlTypes;
+
 namespace EventStore.Dapper;
 
 /// <summary>One look at the log: the last position taken, and the transactions that may still be writing events.</summary>
 /// <param name="LastPosition">The sequence's last value when the probe began.</param>
 /// <param name="Writers">The virtual transaction ids holding the events table's write lock, read after <paramref name="LastPosition"/>.</param>
 /// <param name="WriterProcessIds">The backend process of each writer, in the same order; 0 for a prepared transaction, which has none.</param>
-internal sealed record FrontierProbe(long LastPosition, string[] Writers, int[] WriterProcessIds);
+/// <param name="LatePosition">The first event found in a gap the consumer had passed, or null; see <see cref="PassedGaps"/>.</param>
+internal sealed record FrontierProbe(long LastPosition, string[] Writers, int[] WriterProcessIds, long? LatePosition)
+{
+    /// <summary>Runs <see cref="SqlDialect.ProbeFrontier"/>, looking into <paramref name="gaps"/> for late events.</summary>
+    public static async Task<FrontierProbe> ReadAsync(
+        NpgsqlConnection connection, SqlDialect sql, PassedGaps gaps, bool prepare, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql.ProbeFrontier, connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Lows });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Highs });
+        var reader = await StoreCommands.ExecuteReaderAsync(command, prepare, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new FrontierProbe(
+                reader.GetInt64(0),
+                reader.GetFieldValue<string[]>(1),
+                reader.GetFieldValue<int[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3));
+        }
+    }
+}

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EventStore.Dapper;
 
 /// <summary>
@@ -15,14 +17,29 @@ internal sealed class GapFrontier
     /// <summary>The position up to which everything is settled, after the last <see cref="Advance"/>.</summary>
     public long SafePosition { get; private set; }
 
+    /// <summary>The sequence's last value at the last <see cref="Advance"/>.</summary>
+    public long LastPosition => _previousLastPosition;
+
     /// <summary>The writer that holds the frontier back, or null when nothing does.</summary>
     public Writer? OldestBlocker { get; private set; }
 
     /// <summary>Takes a probe into account and returns the new safe position.</summary>
     /// <param name="probe">A probe taken after every earlier one.</param>
     /// <param name="now">The time of the probe, to tell how long a writer has held the frontier back.</param>
+    /// <exception cref="UnsafeEventLogException">The sequence went back, so positions below the frontier may be taken again.</exception>
     public long Advance(FrontierProbe probe, DateTimeOffset now)
     {
+        if (probe.LastPosition < _previousLastPosition)
+        {
+            var from = _previousLastPosition.ToString(CultureInfo.InvariantCulture);
+            var to = probe.LastPosition.ToString(CultureInfo.InvariantCulture);
+            throw new UnsafeEventLogException("sequence reset", $"The events table's position sequence went back from {from} to {to} " +
+                "(setval, ALTER SEQUENCE RESTART, or an unlogged sequence after a crash). Positions at or below the consumer's " +
+                "checkpoint may be taken again, and the processor would never read them. Fix: set the sequence above the " +
+                "highest stored position (SELECT setval(pg_get_serial_sequence('<events table>', 'global_position'), " +
+                "max(global_position)) FROM <events table>), then start the processor again.");
+        }
+
         var running = new HashSet<string>(probe.Writers, StringComparer.Ordinal);
         foreach (var ended in _writers.Keys.Where(writer => !running.Contains(writer)).ToList())
         {

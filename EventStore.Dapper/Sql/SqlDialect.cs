@@ -44,7 +44,7 @@ public sealed class SqlDialect
         LockCheckpoint = ConsumerStatements.LockCheckpoint(checkpointsTable);
         SaveCheckpoint = ConsumerStatements.SaveCheckpoint(checkpointsTable);
         TryLease = ConsumerStatements.TryLease;
-        CheckLease = "SELECT true";
+        CheckLog = ConsumerStatements.CheckLog(eventsTable);
         ReleaseLease = ConsumerStatements.ReleaseLease;
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
@@ -100,8 +100,11 @@ public sealed class SqlDialect
     /// <summary>Tries to take the session lock that makes one instance the only one processing a consumer.</summary>
     public string TryLease { get; }
 
-    /// <summary>Checks that the connection holding a lease is alive, and with it the lease.</summary>
-    public string CheckLease { get; }
+    /// <summary>
+    /// Reads what the consumer processor assumes of the log; on a lease's connection it also proves that the session,
+    /// and with it the lease, is alive.
+    /// </summary>
+    internal string CheckLog { get; }
 
     /// <summary>Gives a lease up, so a pooled connection does not keep holding it once closed.</summary>
     public string ReleaseLease { get; }

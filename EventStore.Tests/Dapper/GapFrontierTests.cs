@@ -72,13 +72,26 @@ public sealed class GapFrontierTests
     {
         var frontier = new GapFrontier();
         frontier.Advance(Probe(10), Start);
-        frontier.Advance(new FrontierProbe(12, ["3/7"], [4242]), Start.AddSeconds(1));
+        frontier.Advance(new FrontierProbe(12, ["3/7"], [4242], LatePosition: null), Start.AddSeconds(1));
 
-        frontier.Advance(new FrontierProbe(14, ["3/7"], [4242]), Start.AddSeconds(9));
+        frontier.Advance(new FrontierProbe(14, ["3/7"], [4242], LatePosition: null), Start.AddSeconds(9));
 
         frontier.OldestBlocker.ShouldBe(new GapFrontier.Writer("3/7", 4242, 10, Start.AddSeconds(1)));
     }
 
+    [Test]
+    public void A_sequence_that_goes_back_stops_the_frontier_with_an_exception_naming_both_values()
+    {
+        var frontier = new GapFrontier();
+        frontier.Advance(Probe(40), Start);
+
+        var refused = Should.Throw<UnsafeEventLogException>(() => frontier.Advance(Probe(3), Start.AddSeconds(1)));
+
+        refused.Assumption.ShouldBe("sequence reset");
+        refused.Message.ShouldContain("went back from 40 to 3");
+        frontier.SafePosition.ShouldBe(40);
+    }
+
     private static FrontierProbe Probe(long lastPosition, params string[] writers) =>
-        new(lastPosition, writers, [.. writers.Select(_ => 0)]);
+        new(lastPosition, writers, [.. writers.Select(_ => 0)], LatePosition: null);
 }
