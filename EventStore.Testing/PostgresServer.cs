@@ -106,6 +106,32 @@ public sealed class PostgresServer : IAsyncDisposable
                 $"{nameof(PostgresServerOptions.UseTestcontainers)} = false }} to test restarts.")
             : _cluster.RestartAsync(cancellationToken);
 
+    /// <summary>
+    /// Starts a hot standby of this server: another throwaway local cluster, copied from this one with
+    /// <c>pg_basebackup</c> and streaming its changes, so tests can see what their code does on a read-only replica
+    /// (<c>pg_is_in_recovery()</c> is true there). Dispose of it before this server.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The standby, accepting read-only connections.</returns>
+    /// <exception cref="NotSupportedException">The server is not a <see cref="PostgresServerSource.LocalCluster"/>.</exception>
+    /// <exception cref="InvalidOperationException">The copy or the standby's start failed; the message holds the log.</exception>
+    public async Task<PostgresServer> StartStandbyAsync(CancellationToken cancellationToken = default)
+    {
+        if (_cluster is null)
+        {
+            throw new NotSupportedException(
+                $"Only a local cluster can be copied into a standby, and this server is {Description}. Start one with " +
+                $"{nameof(PostgresServerOptions)} {{ {nameof(PostgresServerOptions.UseConnectionStringVariable)} = false, " +
+                $"{nameof(PostgresServerOptions.UseTestcontainers)} = false }}.");
+        }
+
+        var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException("The PostgreSQL server binaries are gone.");
+        var primaryPort = new NpgsqlConnectionStringBuilder(ConnectionString).Port;
+        var standby = await LocalCluster.StartAsync(binaries, TimeSpan.FromSeconds(60), cancellationToken, primaryPort).ConfigureAwait(false);
+        return new PostgresServer(standby.ConnectionString, PostgresServerSource.LocalCluster,
+            $"a hot standby of the local cluster on port {primaryPort}, on {Endpoint(standby.ConnectionString)}", standby);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

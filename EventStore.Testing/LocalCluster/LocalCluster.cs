@@ -44,7 +44,12 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>The unprivileged user the server runs as when this process is root; null otherwise.</summary>
     public string? RunAsUser { get; }
 
-    public static async Task<LocalCluster> StartAsync(string binDirectory, TimeSpan startTimeout, CancellationToken cancellationToken)
+    /// <param name="binDirectory">Where the server binaries are.</param>
+    /// <param name="startTimeout">How long the server may take to accept connections.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="primaryPort">The port of a local cluster to copy and follow as its hot standby; null for a new cluster.</param>
+    public static async Task<LocalCluster> StartAsync(
+        string binDirectory, TimeSpan startTimeout, CancellationToken cancellationToken, int? primaryPort = null)
     {
         var runAsUser = Environment.IsPrivilegedProcess ? UnprivilegedUser.Find() : null;
         var folder = Directory.CreateTempSubdirectory("eventstore-pg-").FullName;
@@ -59,7 +64,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         var errors = new StringBuilder();
         var answers = Channel.CreateUnbounded<string>();
-        var script = StartScript(folder, port, binDirectory, runAsUser, errors, answers.Writer);
+        var script = StartScript(folder, port, binDirectory, runAsUser, primaryPort, errors, answers.Writer);
         var cluster = new LocalCluster(script, errors, answers.Reader, startTimeout, folder, connectionString, runAsUser);
         try
         {
@@ -118,7 +123,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     private static Process StartScript(
-        string folder, int port, string binDirectory, string? runAsUser, StringBuilder errors, ChannelWriter<string> answers)
+        string folder, int port, string binDirectory, string? runAsUser, int? primaryPort, StringBuilder errors, ChannelWriter<string> answers)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {
@@ -128,7 +133,8 @@ internal sealed class LocalCluster : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in new[] { "--wait", "bash", "-c", ReadScript(), "run-cluster", folder,
-                     port.ToString(CultureInfo.InvariantCulture), binDirectory, runAsUser ?? string.Empty })
+                     port.ToString(CultureInfo.InvariantCulture), binDirectory, runAsUser ?? string.Empty,
+                     primaryPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty })
         {
             startInfo.ArgumentList.Add(argument);
         }

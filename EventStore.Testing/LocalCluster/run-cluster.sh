@@ -1,12 +1,13 @@
 # Runs one throwaway PostgreSQL cluster and removes it again.
-# Arguments: <folder> <port> <bin dir> <user to run as, or empty for the current user>.
+# Arguments: <folder> <port> <bin dir> <user to run as, or empty for the current user>
+#            [<port of a cluster on 127.0.0.1 to copy and follow as its hot standby>].
 # The owner holds this script's standard input open; when it closes it, or dies, the
 # server is stopped and the folder deleted, so no run leaves a server behind.
 # While it is open, the owner may send commands, one a line:
 #   restart  stops the server with a fast shutdown, which cuts every connection, starts it
 #            again on the same port and folder, and answers "restarted" on standard output.
 set -u
-folder=$1 port=$2 bindir=$3 user=$4
+folder=$1 port=$2 bindir=$3 user=$4 primary=${5:-}
 server=""
 
 # initdb and postgres refuse to run as root, so a root owner hands them to an unprivileged user.
@@ -18,7 +19,7 @@ start_server() {
     "${as_owner[@]}" "$bindir/postgres" -D "$folder/data" -p "$port" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
         -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
-        -c max_connections=300 >>"$folder/postgres.log" 2>&1 &
+        -c max_connections=300 -c wal_level=logical -c max_prepared_transactions=20 >>"$folder/postgres.log" 2>&1 &
     server=$!
 }
 
@@ -39,7 +40,16 @@ trap 'exit 143' TERM HUP INT
 
 [ -n "$user" ] && chown "$user" "$folder"
 
-if ! "${as_owner[@]}" "$bindir/initdb" -D "$folder/data" -U postgres -A trust -E UTF8 --locale=C \
+if [ -n "$primary" ]; then
+    # -R writes the standby signal and the connection to the primary, so the copy starts as its hot standby.
+    # The bin folder may hold links to just the server programs; pg_basebackup sits beside their targets.
+    if ! "${as_owner[@]}" "$(dirname "$(readlink -f "$bindir/postgres")")/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$folder/data" \
+            -R -X stream -c fast --no-sync >"$folder/initdb.log" 2>&1; then
+        echo "pg_basebackup failed:" >&2
+        cat "$folder/initdb.log" >&2
+        exit 1
+    fi
+elif ! "${as_owner[@]}" "$bindir/initdb" -D "$folder/data" -U postgres -A trust -E UTF8 --locale=C \
         --no-sync --no-instructions >"$folder/initdb.log" 2>&1; then
     echo "initdb failed:" >&2
     cat "$folder/initdb.log" >&2

@@ -1,4 +1,5 @@
 using EventStore.Dapper;
+using EventStore.Testing;
 using EventStore.Tests.Store;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -146,11 +147,115 @@ public sealed class LogAssumptionTests
         (await db.SeenAsync()).ShouldBeEmpty();
     }
 
+    [Test]
+    public async Task A_processor_connected_to_a_standby_is_refused_with_the_fix_to_reach_the_primary()
+    {
+        Assume.That(PostgresBinaries.Find(), Is.Not.Null, "this test copies a local cluster into a standby, so it needs the PostgreSQL server binaries");
+        await using var primary = await PostgresServer.StartAsync(new PostgresServerOptions { UseConnectionStringVariable = false, UseTestcontainers = false });
+        await using (var schema = NpgsqlDataSource.Create(primary.ConnectionString).CreateCommand(MigrationEmitter.Render(EventStoreOptions.Default)))
+        {
+            await schema.ExecuteNonQueryAsync();
+        }
+
+        await using var standby = await primary.StartStandbyAsync();
+        await using var standbySource = NpgsqlDataSource.Create(standby.ConnectionString);
+        await WaitUntilReplicatedAsync(standbySource);
+        using var stop = new CancellationTokenSource(Bound);
+
+        var refused = await Should.ThrowAsync<UnsafeEventLogException>(
+            () => new ConsumerProcessor(standbySource, [new SeenConsumer()]).RunAsync(stop.Token));
+
+        refused.Assumption.ShouldBe("standby");
+        refused.Message.ShouldContain("target_session_attrs=read-write");
+    }
+
+    /// <summary>
+    /// The subscription's apply worker inserts the publisher's positions, never this database's sequence, so nothing
+    /// here can tell when they are settled. The subscriber is refused; the publisher is where consumers run.
+    /// </summary>
+    [Test]
+    public async Task A_processor_on_the_target_of_a_logical_replication_subscription_is_refused()
+    {
+        await using var publisher = await ConsumerDatabase.CreateAsync();
+        await using var subscriber = await ConsumerDatabase.CreateAsync();
+        await using var publisherConnection = await publisher.OpenConnectionAsync();
+        var walLevel = await ScalarAsync<string>(publisherConnection, "SHOW wal_level");
+        Assume.That(walLevel, Is.EqualTo("logical"), "this test subscribes one database to another, so the server needs wal_level=logical");
+        var name = $"sub_{Guid.NewGuid():N}";
+        await ReadTestSupport.ExecuteAsync(publisherConnection, $"CREATE PUBLICATION {name} FOR TABLE events");
+        await ReadTestSupport.ExecuteAsync(publisherConnection, $"SELECT pg_create_logical_replication_slot('{name}', 'pgoutput')");
+        var publisherAddress = new NpgsqlConnectionStringBuilder(publisher.Store.Database.ConnectionString);
+        await ExecuteAsync(subscriber, $"""
+            CREATE SUBSCRIPTION {name}
+            CONNECTION 'host={publisherAddress.Host} port={publisherAddress.Port} dbname={publisherAddress.Database} user={publisherAddress.Username}'
+            PUBLICATION {name} WITH (create_slot = false, slot_name = '{name}', copy_data = false)
+            """);
+        try
+        {
+            var refused = await RefusalAsync(subscriber.Start("subscriber", new SeenConsumer()));
+
+            refused.Assumption.ShouldBe("subscription");
+            refused.Message.ShouldContain("remove the events table from the subscription");
+        }
+        finally
+        {
+            await ExecuteAsync(subscriber, $"DROP SUBSCRIPTION {name}");
+        }
+    }
+
+    /// <summary>
+    /// A prepared transaction keeps its locks, with no backend, until COMMIT or ROLLBACK PREPARED, so it holds the
+    /// frontier like any open writer: handled, not refused.
+    /// </summary>
+    [Test]
+    public async Task A_prepared_transaction_holds_the_consumer_back_until_it_commits_and_then_its_events_come_in_order()
+    {
+        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var observer = await db.OpenConnectionAsync();
+        var allowed = await ScalarAsync<string>(observer, "SHOW max_prepared_transactions");
+        Assume.That(allowed, Is.Not.EqualTo("0"), "this test prepares a transaction, so the server needs max_prepared_transactions > 0");
+        var before = await db.AppendAsync(Events("Order", NewId(), 1));
+        db.Start("prepared", new SeenConsumer());
+        await db.WaitUntilSeenAsync(before, Bound);
+
+        var gid = $"prepared-{Guid.NewGuid():N}";
+        var prepared = await PrepareAppendAsync(db, gid);
+        var above = await db.AppendAsync(Events("Order", NewId(), 1));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var whilePrepared = await db.SeenAsync();
+        await ReadTestSupport.ExecuteAsync(observer, $"COMMIT PREPARED '{gid}'");
+        var seen = await db.WaitUntilSeenAsync([.. before, prepared, .. above], Bound);
+
+        whilePrepared.Select(row => row.EventId).ShouldBe([before[0].EventId]);
+        seen.Select(row => row.EventId).ShouldBe([before[0].EventId, prepared.EventId, above[0].EventId]);
+    }
+
     private static async Task<UnsafeEventLogException> RefusalAsync(RunningProcessor processor)
     {
         var ended = await Task.WhenAny(processor.Run, Task.Delay(Bound));
         ended.ShouldBe(processor.Run, $"the processor kept running on a log it cannot trust; {processor.Describe()}");
         return await Should.ThrowAsync<UnsafeEventLogException>(processor.Run);
+    }
+
+    /// <summary>Appends one event and prepares its transaction for two-phase commit, leaving it to <c>COMMIT PREPARED</c>.</summary>
+    private static async Task<PersistedEvent> PrepareAppendAsync(ConsumerDatabase db, string gid)
+    {
+        await using var session = await OpenUnpooledAsync(db);
+        var transaction = await session.BeginTransactionAsync();
+        var result = await db.Store.Store.AppendAsync(transaction, ExpectedVersion.Any, Events("Order", NewId(), 1));
+        await ReadTestSupport.ExecuteAsync(session, $"PREPARE TRANSACTION '{gid}'", transaction);
+        return result.Events[0];
+    }
+
+    private static async Task WaitUntilReplicatedAsync(NpgsqlDataSource standby)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var connection = await standby.OpenConnectionAsync();
+        while (!await ScalarAsync<bool>(connection, "SELECT to_regclass('consumer_checkpoints') IS NOT NULL"))
+        {
+            clock.Elapsed.ShouldBeLessThan(Bound, "the standby never received the schema");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private static async Task ExecuteAsync(ConsumerDatabase db, string sql)
