@@ -120,6 +120,13 @@ internal sealed class ConsumerWorker
             throw LateEvent(late);
         }
 
+        // The lease checks every assumption now and then; the cache, which a DBA may raise at any moment, is also
+        // checked on every probe, so the frontier never passes a position that a session reserved.
+        if (probe is { SequenceCache: > 1, Sequence: { } sequence })
+        {
+            throw LogFacts.CachedSequence(sequence, probe.SequenceCache);
+        }
+
         var now = DateTimeOffset.UtcNow;
         var safePosition = _frontier.Advance(probe, now);
         ReportBlocker(probe.LastPosition, now);

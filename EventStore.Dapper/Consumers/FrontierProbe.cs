@@ -8,7 +8,10 @@ namespace EventStore.Dapper;
 /// <param name="Writers">The virtual transaction ids holding the events table's write lock, read after <paramref name="LastPosition"/>.</param>
 /// <param name="WriterProcessIds">The backend process of each writer, in the same order; 0 for a prepared transaction, which has none.</param>
 /// <param name="LatePosition">The first event found in a gap the consumer had passed, or null; see <see cref="PassedGaps"/>.</param>
-internal sealed record FrontierProbe(long LastPosition, string[] Writers, int[] WriterProcessIds, long? LatePosition)
+/// <param name="Sequence">The position sequence, as PostgreSQL names it; null when the column owns none.</param>
+/// <param name="SequenceCache">The sequence's cache as of <paramref name="LastPosition"/>; 0 when unknown.</param>
+internal sealed record FrontierProbe(
+    long LastPosition, string[] Writers, int[] WriterProcessIds, long? LatePosition, string? Sequence, long SequenceCache)
 {
     /// <summary>Runs <see cref="SqlDialect.ProbeFrontier"/>, looking into <paramref name="gaps"/> for late events.</summary>
     public static async Task<FrontierProbe> ReadAsync(
@@ -25,7 +28,9 @@ internal sealed record FrontierProbe(long LastPosition, string[] Writers, int[] 
                 reader.GetInt64(0),
                 reader.GetFieldValue<string[]>(1),
                 reader.GetFieldValue<int[]>(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3));
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
         }
     }
 }

@@ -64,6 +64,16 @@ internal sealed record LogFacts(
         }
     }
 
+    /// <summary>The refusal of a sequence whose sessions reserve more than one position at a time.</summary>
+    public static UnsafeEventLogException CachedSequence(string sequence, long cacheSize)
+    {
+        var cache = cacheSize.ToString(CultureInfo.InvariantCulture);
+        return new("sequence cache", $"The sequence {sequence} has CACHE {cache}. Each session then reserves {cache} positions " +
+            "at once and may use them in a later transaction, below positions other sessions have already committed, " +
+            $"so the processor would pass them and skip those events. Fix: ALTER SEQUENCE {sequence} CACHE 1 " +
+            "(when it commits, every session drops the positions it reserved).");
+    }
+
     private UnsafeEventLogException? Violation()
     {
         if (Standby)
@@ -99,11 +109,7 @@ internal sealed record LogFacts(
 
         if (SequenceCache != 1)
         {
-            var cache = SequenceCache.ToString(CultureInfo.InvariantCulture);
-            return new("sequence cache", $"The sequence {Sequence} has CACHE {cache}. Each session then reserves {cache} positions " +
-                "at once and may use them in a later transaction, below positions other sessions have already committed, " +
-                $"so the processor would pass them and skip those events. Fix: ALTER SEQUENCE {Sequence} CACHE 1 " +
-                "(when it commits, every session drops the positions it reserved).");
+            return CachedSequence(Sequence, SequenceCache);
         }
 
         if (SequenceIncrement <= 0 || SequenceCycles)

@@ -45,7 +45,7 @@ public sealed class LogAssumptionTests
     }
 
     [Test]
-    public async Task A_cache_set_while_the_processor_runs_stops_every_consumer_within_a_lease_check()
+    public async Task A_cache_set_while_the_processor_runs_stops_every_consumer()
     {
         await using var db = await ConsumerDatabase.CreateAsync();
         var first = await db.AppendAsync(Events("Order", NewId(), 2));
@@ -60,6 +60,28 @@ public sealed class LogAssumptionTests
         var afterStop = await db.AppendAsync(Events("Order", NewId(), 1));
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         (await db.SeenAsync()).ShouldNotContain(row => row.EventId == afterStop[0].EventId, "a consumer kept running after the stop");
+    }
+
+    /// <summary>
+    /// The lease checks the log once per TakeoverInterval, here far longer than the test. The probe reads the cache
+    /// after the position on every poll, so the first reservation made with the new cache stops the processor before
+    /// its frontier passes the reserved positions.
+    /// </summary>
+    [Test]
+    public async Task A_cache_raised_between_lease_checks_stops_the_processor_before_it_passes_a_reserved_position()
+    {
+        await using var db = await ConsumerDatabase.CreateAsync();
+        var first = await db.AppendAsync(Events("Order", NewId(), 2));
+        var processor = db.Start("between-checks", db.ProcessorOptions with { TakeoverInterval = TimeSpan.FromMinutes(5) }, new SeenConsumer());
+        await db.WaitUntilSeenAsync(first, Bound);
+
+        await ExecuteAsync(db, $"ALTER SEQUENCE {Sequence} CACHE 20");
+        var reserving = await db.AppendAsync(Events("Order", NewId(), 1));
+        var stopped = await RefusalAsync(processor);
+
+        stopped.Assumption.ShouldBe("sequence cache");
+        var checkpoint = (await db.CheckpointAsync(SeenConsumer.DefaultName))!.Value.Position;
+        checkpoint.ShouldBeLessThan(reserving[0].GlobalPosition, "the frontier passed positions a session had reserved");
     }
 
     /// <summary>
