@@ -37,7 +37,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         _logger = options.Logger ?? NullLogger.Instance;
         _prepare = options.PrepareStatements;
         _recordAggregateIds = options.RecordAggregateIds;
-        DapperTypeHandlers.EnsureRegistered();
+        DapperTypeHandlers.EnsureNullStringHandler();
     }
 
     /// <inheritdoc />

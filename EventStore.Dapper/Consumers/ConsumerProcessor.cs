@@ -43,7 +43,7 @@ public sealed class ConsumerProcessor
         _options = options ?? new ConsumerProcessorOptions();
         Validate(_consumers, _options);
         _sql = new SqlDialect(_options.Store);
-        DapperTypeHandlers.EnsureRegistered();
+        DapperTypeHandlers.EnsureNullStringHandler();
     }
 
     /// <summary>Runs every consumer until <paramref name="cancellationToken"/> is cancelled, then stops cleanly.</summary>
