@@ -9,6 +9,9 @@ var configuration = Argument("configuration", "Release");
 var solution = File("./EventStore.sln");
 var artifacts = Directory("./artifacts");
 var testResults = artifacts + Directory("test-results");
+// EventStore.Testing appends each local cluster it starts to the file this variable names (see ClusterRecord.cs).
+const string clusterRecordVariable = "EVENTSTORE_TEST_CLUSTERS_FILE";
+var clusterRecord = testResults + File("local-clusters.txt");
 var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
 var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
@@ -64,12 +67,13 @@ Task("Test")
             NoRestore = true,
             ResultsDirectory = testResults,
             Loggers = { "trx", "console;verbosity=normal" },
+            EnvironmentVariables = { [clusterRecordVariable] = MakeAbsolute(clusterRecord).FullPath },
         });
     }
     finally
     {
         PrintTestTotals(testResults);
-        FailOnLeftoverClusters();
+        FailOnLeftoverClusters(clusterRecord);
     }
 });
 
@@ -143,34 +147,64 @@ void PrintTestTotals(DirectoryPath resultsFolder)
     Console.WriteLine($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
 }
 
-// The test harness promises that no server outlives the run, even a failed one; hold it to that.
-void FailOnLeftoverClusters()
+// The test harness promises that no server outlives the run, even a failed one; hold it to that. Only the clusters this
+// run recorded are checked, so runs side by side on one machine do not trip each other, and nothing here depends on
+// the operating system. A run on a server from EVENTSTORE_TEST_CONNECTION or Testcontainers records nothing.
+void FailOnLeftoverClusters(FilePath record)
 {
-    var leftovers = System.IO.Directory.GetDirectories("/proc")
-        .Select(folder => System.IO.Path.Combine(folder, "cmdline"))
-        .Where(System.IO.File.Exists)
-        .Select(ReadCommandLine)
-        .Where(commandLine => commandLine.Contains("/eventstore-pg-") && commandLine.Contains("postgres"))
+    if (!FileExists(record))
+    {
+        return;
+    }
+
+    var lines = System.IO.File.ReadAllLines(record.FullPath).Select(line => line.Split('\t')).ToList();
+    var folders = lines.Select(fields => fields[0]).Distinct().ToList();
+    var postmasters = lines.Where(fields => fields.Length == 3)
+        .Select(fields => (Folder: fields[0], Id: int.Parse(fields[1]), Started: new DateTime(long.Parse(fields[2]), DateTimeKind.Utc)))
         .ToList();
+    var leftovers = LeftoversAfterTeardown(folders, postmasters);
     if (leftovers.Count > 0)
     {
-        throw new Exception("The test run left PostgreSQL servers running:\n" + string.Join("\n", leftovers));
+        throw new Exception("The test run left local PostgreSQL clusters behind:\n  " + string.Join("\n  ", leftovers));
+    }
+
+    Information($"The {folders.Count} local PostgreSQL clusters of the run are gone.");
+}
+
+// A test host that dies tears its clusters down as it exits, in the background, within the harness's stop timeout.
+List<string> LeftoversAfterTeardown(List<string> folders, List<(string Folder, int Id, DateTime Started)> postmasters)
+{
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+    while (true)
+    {
+        var leftovers = postmasters.Where(postmaster => StillRuns(postmaster.Id, postmaster.Started))
+            .Select(postmaster => $"{postmaster.Folder}: its server, process {postmaster.Id}, still runs")
+            .Concat(folders.Where(System.IO.Directory.Exists).Select(folder => $"{folder}: the folder is still there"))
+            .ToList();
+        if (leftovers.Count == 0 || DateTime.UtcNow > deadline)
+        {
+            return leftovers;
+        }
+
+        System.Threading.Thread.Sleep(TimeSpan.FromMilliseconds(250));
     }
 }
 
-string ReadCommandLine(string path)
+// Process ids are reused, so a process is the recorded postmaster only if it also started when the record says.
+bool StillRuns(int processId, DateTime startedUtc)
 {
     try
     {
-        return System.IO.File.ReadAllText(path).Replace('\0', ' ');
+        using var process = System.Diagnostics.Process.GetProcessById(processId);
+        return !process.HasExited && (process.StartTime.ToUniversalTime() - startedUtc).Duration() < TimeSpan.FromSeconds(1);
     }
-    catch (System.IO.IOException)
+    catch (ArgumentException)
     {
-        return string.Empty;
+        return false; // no process has this id any more
     }
-    catch (UnauthorizedAccessException)
+    catch (InvalidOperationException)
     {
-        return string.Empty;
+        return false; // it exited while it was being looked at
     }
 }
 

@@ -11,7 +11,10 @@ namespace EventStore.Testing;
 /// </summary>
 /// <remarks>
 /// Disposing stops and deletes whatever was started. A local cluster is also stopped and deleted when the
-/// owning process dies without disposing it, so a killed test run leaves no server behind.
+/// owning process dies without disposing it, so a killed test run leaves no server behind. When the environment
+/// variable <c>EVENTSTORE_TEST_CLUSTERS_FILE</c> names a file, each local cluster's folder, and the process id and
+/// start time of each of its postmasters, are appended to it as tab-separated lines, so a build can check afterwards
+/// that no cluster of its run is still there.
 /// </remarks>
 public sealed class PostgresServer : IAsyncDisposable
 {

@@ -53,6 +53,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         var runAsUser = Environment.IsPrivilegedProcess ? UnprivilegedUser.Find() : null;
         var folder = Directory.CreateTempSubdirectory("eventstore-pg-").FullName;
+        ClusterRecord.Folder(folder);
         var port = FreeLoopbackPort();
         var connectionString = new NpgsqlConnectionStringBuilder
         {
@@ -69,6 +70,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         try
         {
             await cluster.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            ClusterRecord.Postmaster(folder);
             return cluster;
         }
         catch
@@ -91,6 +93,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             await _script.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
             await WaitForAnswerAsync("restarted", cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            ClusterRecord.Postmaster(Folder);
         }
         finally
         {

@@ -56,6 +56,46 @@ public sealed class LocalClusterTests
         await WaitUntilAsync(() => Task.FromResult(!Directory.Exists(folder) && !IsRunning(postmaster)), "the orphaned cluster to be torn down");
     }
 
+    [Test]
+    [NonParallelizable] // points the process-wide variable that every cluster start reads at a file of its own
+    public async Task Each_local_cluster_and_each_of_its_postmasters_is_recorded_in_the_file_the_build_names()
+    {
+        var scratch = Directory.CreateTempSubdirectory("eventstore-record-").FullName;
+        var record = Path.Combine(scratch, "test-results", "local-clusters.txt");
+        var buildRecord = Environment.GetEnvironmentVariable(ClusterRecord.FileVariable);
+        Environment.SetEnvironmentVariable(ClusterRecord.FileVariable, record);
+        try
+        {
+            var cluster = await LocalCluster.StartAsync(_binaries, TimeSpan.FromSeconds(60), CancellationToken.None);
+            await using (cluster)
+            {
+                var first = PostmasterProcessId(cluster.Folder);
+                await cluster.RestartAsync(CancellationToken.None);
+                var second = PostmasterProcessId(cluster.Folder);
+
+                var lines = File.ReadAllLines(record).Select(line => line.Split('\t')).ToList();
+                lines.Select(fields => fields[0]).ShouldBe([cluster.Folder, cluster.Folder, cluster.Folder]);
+                lines[0].Length.ShouldBe(1, "the folder is recorded alone before the server starts");
+                lines.Skip(1).Select(fields => int.Parse(fields[1], CultureInfo.InvariantCulture)).ShouldBe([first, second]);
+                RecordedStart(lines[2]).ShouldBe(StartTime(second), TimeSpan.FromSeconds(1));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ClusterRecord.FileVariable, buildRecord);
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static DateTime RecordedStart(string[] fields) =>
+        new(long.Parse(fields[2], CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
+    private static DateTime StartTime(int processId)
+    {
+        using var process = Process.GetProcessById(processId);
+        return process.StartTime.ToUniversalTime();
+    }
+
     private static int PostmasterProcessId(string folder) =>
         int.Parse(File.ReadLines(Path.Combine(folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
