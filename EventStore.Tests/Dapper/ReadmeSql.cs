@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using EventStore.Tests.Docs;
 
 namespace EventStore.Tests.Dapper;
 
@@ -6,7 +6,7 @@ namespace EventStore.Tests.Dapper;
 /// Takes SQL out of a C# block of the repository's README, so a test runs exactly what the README shows and follows it
 /// when it changes.
 /// </summary>
-internal static partial class ReadmeSql
+internal static class ReadmeSql
 {
     /// <summary>
     /// The text of the raw string literal that the README's one C# block declaring <paramref name="constantName"/>
@@ -15,8 +15,8 @@ internal static partial class ReadmeSql
     public static string RawStringConstant(string constantName)
     {
         var declaration = $"const string {constantName} = \"\"\"";
-        var blocks = CSharpBlock().Matches(File.ReadAllText(FindReadme()))
-            .Select(block => block.Groups["code"].Value)
+        var blocks = MarkdownSnippets.Read("README.md", DocumentationFiles.Read("README.md"))
+            .Select(block => block.Code)
             .Where(code => code.Contains(declaration, StringComparison.Ordinal))
             .ToList();
         blocks.Count.ShouldBe(1, $"the README should have exactly one C# block declaring {constantName}");
@@ -27,20 +27,4 @@ internal static partial class ReadmeSql
         var indentation = lines[closing].Length - lines[closing].TrimStart().Length;
         return string.Join('\n', lines.Take(closing).Select(line => line.Length >= indentation ? line[indentation..] : line.TrimStart()));
     }
-
-    private static string FindReadme()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "EventStore.sln")))
-            {
-                return Path.Combine(folder.FullName, "README.md");
-            }
-        }
-
-        throw new FileNotFoundException($"No EventStore.sln above {AppContext.BaseDirectory}, so no README to read.");
-    }
-
-    [GeneratedRegex(@"^```csharp\n(?<code>.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
-    private static partial Regex CSharpBlock();
 }
