@@ -109,7 +109,7 @@ public sealed class AppendTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(3);
         result.Events.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
         result.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2L, 3L]);
@@ -132,7 +132,7 @@ public sealed class AppendTests : StoreFixture
 
         var second = await Db.AppendAsync(ExpectedVersion.Exact(3), Events(Order, id, 2));
 
-        second.FromVersion.ShouldBe(4);
+        second.FromVersion.ShouldBe(3);
         second.ToVersion.ShouldBe(5);
         second.GlobalPositions[0].ShouldBeGreaterThan(first.GlobalPositions[^1]);
     }
@@ -160,7 +160,7 @@ public sealed class AppendTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(100);
         var read = (await Db.ReadStreamAsync(Order, id)).Events;
         read.Select(e => e.AggregateVersion).ShouldBe(Contiguous(100));

@@ -24,7 +24,7 @@ public sealed class ConcurrencyTests : StoreFixture
         var outcomes = await RaceAsync(() => Events(Order, id, 2), ExpectedVersion.Exact(3));
 
         var winner = outcomes.OfType<AppendResult>().ShouldHaveSingleItem();
-        winner.FromVersion.ShouldBe(4);
+        (winner.FromVersion, winner.ToVersion).ShouldBe((3L, 5L));
         var conflicts = outcomes.OfType<OptimisticConcurrencyException>().ToList();
         conflicts.Count.ShouldBe(Writers - 1);
         conflicts.ShouldAllBe(conflict => conflict.ExpectedVersion == ExpectedVersion.Exact(3));
@@ -65,11 +65,11 @@ public sealed class ConcurrencyTests : StoreFixture
         var results = (await Task.WhenAll(writers)).SelectMany(results => results).ToList();
 
         const int total = Writers * appendsPerWriter;
-        results.Select(result => result.FromVersion).Order().ShouldBe(Contiguous(total));
+        results.Select(result => result.ToVersion).Order().ShouldBe(Contiguous(total));
         var stored = (await Db.ReadStreamAsync(Order, id)).Events;
         stored.Select(e => e.AggregateVersion).ShouldBe(Contiguous(total));
         stored.Select(e => e.EventId).Distinct().Count().ShouldBe(total);
-        stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.FromVersion).Select(result => result.Events[0].EventId));
+        stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.ToVersion).Select(result => result.Events[0].EventId));
         (await AggregateStateAsync(Db, Order, id)).Head.ShouldBe(total);
     }
 
