@@ -138,6 +138,19 @@ public sealed class AppendTests : StoreFixture
     }
 
     [Test]
+    public async Task The_result_of_a_later_append_holds_only_its_own_events_and_not_the_earlier_history()
+    {
+        var id = NewAggregateId();
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+        var written = Events(Order, id, 2);
+
+        var result = await Db.AppendAsync(ExpectedVersion.Exact(3), written);
+
+        result.Events.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
+        result.GlobalPositions.Count.ShouldBe(2);
+    }
+
+    [Test]
     public async Task Global_positions_increase_with_the_aggregate_version_within_one_append()
     {
         var id = NewAggregateId();

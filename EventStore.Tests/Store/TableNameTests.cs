@@ -213,6 +213,17 @@ public sealed class TableNameTests
     }
 
     [Test]
+    public void The_default_options_name_the_tables_events_and_aggregate_heads_and_send_no_notification_and_log_nothing()
+    {
+        var options = EventStoreOptions.Default;
+
+        options.EventsTable.ShouldBe("events");
+        options.AggregateHeadsTable.ShouldBe("aggregate_heads");
+        options.NotifyChannel.ShouldBeNull();
+        options.Logger.ShouldBeNull();
+    }
+
+    [Test]
     public async Task Two_stores_with_different_tables_in_one_database_do_not_see_each_others_events()
     {
         await using var db = await StoreDatabase.CreateAsync();
