@@ -3,10 +3,12 @@ using Microsoft.Extensions.Logging;
 
 namespace EventStore.Tests.Store;
 
-/// <summary>Keeps every message at every level, since the store logs only at Debug.</summary>
+/// <summary>Keeps every entry at every level, since the store logs only at Debug.</summary>
 internal sealed class RecordingLogger : ILogger
 {
-    public ConcurrentQueue<string> Messages { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
+
+    public IEnumerable<string> Messages => Entries.Select(entry => entry.Message);
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -14,5 +16,5 @@ internal sealed class RecordingLogger : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Messages.Enqueue(formatter(state, exception));
+        Entries.Enqueue((logLevel, formatter(state, exception)));
 }
