@@ -17,7 +17,10 @@ public readonly record struct ExpectedVersion
     // Any is the only negative value, so that default (all zero) lands on NoStream and Exact(0) needs no special case.
     private const long AnyValue = -1;
 
-    private ExpectedVersion(long value) => Value = value;
+    // AnyValue for Any, else the required version; Value reports 0 for Any, as the original store's Value() does.
+    private readonly long _value;
+
+    private ExpectedVersion(long value) => _value = value;
 
     /// <summary>Gets an expected version that accepts the aggregate at any version, with or without events.</summary>
     public static ExpectedVersion Any { get; } = new(AnyValue);
@@ -26,22 +29,22 @@ public readonly record struct ExpectedVersion
     public static ExpectedVersion NoStream { get; }
 
     /// <summary>
-    /// Gets the version the aggregate must be at: 0 for <see cref="NoStream"/>, the version for <see cref="Exact(long)"/>,
-    /// and -1 for <see cref="Any"/>, where it is not a version; check <see cref="IsAny"/> before using it.
+    /// Gets the version an <see cref="Exact(long)"/> expected version requires, and 0 for <see cref="NoStream"/> and
+    /// <see cref="Any"/>. Since <see cref="Any"/> and <see cref="NoStream"/> share 0, check <see cref="IsAny"/> to tell them apart.
     /// </summary>
-    public long Value { get; }
+    public long Value => IsAny ? 0 : _value;
 
     /// <summary>Gets a value indicating whether this is <see cref="Any"/>.</summary>
-    public bool IsAny => Value == AnyValue;
+    public bool IsAny => _value == AnyValue;
 
     /// <summary>Gets a value indicating whether this is <see cref="NoStream"/> (which includes <c>Exact(0)</c> and <c>default</c>).</summary>
-    public bool IsNoStream => Value == 0;
+    public bool IsNoStream => _value == 0;
 
     /// <summary>
     /// Gets a value indicating whether the aggregate must be at a specific version greater than 0.
     /// False for <c>Exact(0)</c>, because that value is <see cref="NoStream"/>.
     /// </summary>
-    public bool IsExact => Value > 0;
+    public bool IsExact => _value > 0;
 
     /// <summary>Creates an expected version that requires the aggregate to be at exactly <paramref name="version"/>.</summary>
     /// <param name="version">The aggregate version the append expects; 0 means the aggregate has no events.</param>
@@ -62,10 +65,10 @@ public readonly record struct ExpectedVersion
 
     /// <summary>Returns <c>Any</c>, <c>NoStream</c> or <c>Exact(n)</c>.</summary>
     /// <returns>The name of the expected version.</returns>
-    public override string ToString() => Value switch
+    public override string ToString() => _value switch
     {
         AnyValue => "Any",
         0 => "NoStream",
-        _ => string.Create(CultureInfo.InvariantCulture, $"Exact({Value})"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"Exact({_value})"),
     };
 }

@@ -9,7 +9,7 @@ namespace EventStore.Dapper;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
-        Message = "Appended {EventCount} events to a {AggregateType} aggregate: versions {FromVersion}-{ToVersion}, positions {FromPosition}-{ToPosition}")]
+        Message = "Appended {EventCount} events to a {AggregateType} aggregate, moving it from version {FromVersion} to {ToVersion}, at positions {FromPosition}-{ToPosition}")]
     public static partial void Appended(ILogger logger, int eventCount, string aggregateType, long fromVersion, long toVersion, long fromPosition, long toPosition);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug,
@@ -21,6 +21,6 @@ internal static partial class Log
     public static partial void DuplicateEvent(ILogger logger, string aggregateType, Guid eventId);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug,
-        Message = "Append of {EventCount} events to a {AggregateType} aggregate was a retry of events already stored at versions {FromVersion}-{ToVersion}; nothing was stored")]
+        Message = "Append of {EventCount} events to a {AggregateType} aggregate was a retry of the append that moved it from version {FromVersion} to {ToVersion}; nothing was stored")]
     public static partial void RetryRecognized(ILogger logger, int eventCount, string aggregateType, long fromVersion, long toVersion);
 }

@@ -51,14 +51,14 @@ public sealed class ExpectedVersionTests
     }
 
     [Test]
-    public void Any_is_only_Any()
+    public void Any_is_only_Any_and_has_value_zero()
     {
         var any = ExpectedVersion.Any;
 
         any.IsAny.ShouldBeTrue();
         any.IsNoStream.ShouldBeFalse();
         any.IsExact.ShouldBeFalse();
-        any.Value.ShouldBe(-1);
+        any.Value.ShouldBe(0);
     }
 
     [Test]

@@ -157,7 +157,7 @@ public sealed partial class BasicExampleTests
         run.Errors.TrimEnd().ShouldNotContain('\n');
     }
 
-    [GeneratedRegex("^Appended OrderPlaced, ItemAdded to (?<id>order-[0-9a-f]{32}): versions 1-2, positions 1-2$")]
+    [GeneratedRegex("^Appended OrderPlaced, ItemAdded to (?<id>order-[0-9a-f]{32}): from version 0 to 2, positions 1-2$")]
     private static partial Regex FirstAppendLine();
 
     private string[] Section(string header) =>

@@ -60,7 +60,7 @@ public sealed class InterruptedAppendTests : StoreFixture
         await ShouldHaveStoredNoneOfAsync(Db, interrupted, committed: 1);
         await using (var next = await connection.BeginTransactionAsync())
         {
-            (await Db.Store.AppendAsync(next, ExpectedVersion.Exact(1), Events(Order, id, 1))).FromVersion.ShouldBe(2);
+            (await Db.Store.AppendAsync(next, ExpectedVersion.Exact(1), Events(Order, id, 1))).ToVersion.ShouldBe(2);
             await next.CommitAsync();
         }
 
@@ -102,7 +102,7 @@ public sealed class InterruptedAppendTests : StoreFixture
     private async Task ShouldAppendAndReadAfterwardsAsync(string id)
     {
         var next = Events(Order, id, 1);
-        (await Db.AppendAsync(ExpectedVersion.Exact(1), next)).FromVersion.ShouldBe(2);
+        (await Db.AppendAsync(ExpectedVersion.Exact(1), next)).ToVersion.ShouldBe(2);
         var stream = await Db.ReadStreamAsync(Order, id);
         stream.Events.Select(e => e.AggregateVersion).ShouldBe(Contiguous(2));
         stream.Events[^1].EventId.ShouldBe(next[0].EventId);

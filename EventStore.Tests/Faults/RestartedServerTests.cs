@@ -84,6 +84,6 @@ public sealed class RestartedServerTests
         stream.Events.Select(e => e.EventId).ShouldBe(committed.Select(e => e.EventId));
         var next = await InTransactionAsync(dataSource,
             transaction => _store.AppendAsync(transaction, ExpectedVersion.Exact(committed.Length), Events(type, id, 1)));
-        next.FromVersion.ShouldBe(committed.Length + 1);
+        next.ToVersion.ShouldBe(committed.Length + 1);
     }
 }

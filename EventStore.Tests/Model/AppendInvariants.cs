@@ -59,10 +59,10 @@ internal static class AppendInvariants
     private static bool MatchesExpectation(Attempt attempt)
     {
         var result = attempt.Result!;
-        var versionsFit = attempt.Command.Expected.IsAny || result.FromVersion == attempt.Command.Expected.Value + 1;
+        var versionsFit = attempt.Command.Expected.IsAny || result.FromVersion == attempt.Command.Expected.Value;
         return versionsFit
-            && result.FromVersion >= 1
-            && result.ToVersion - result.FromVersion + 1 == attempt.Events.Count
+            && result.FromVersion >= 0
+            && result.ToVersion - result.FromVersion == attempt.Events.Count
             && result.Events.Select(e => e.EventId).SequenceEqual(attempt.Events.Select(e => e.EventId))
             && result.Events.Select(e => e.GlobalPosition).SequenceEqual(result.GlobalPositions);
     }
@@ -76,7 +76,7 @@ internal static class AppendInvariants
     {
         var result = attempt.Result!;
         var rows = history.Stream(attempt.Command.Aggregate)
-            .Where(row => row.Version >= result.FromVersion && row.Version <= result.ToVersion)
+            .Where(row => row.Version > result.FromVersion && row.Version <= result.ToVersion)
             .ToList();
         return rows.Select(row => row.EventId).SequenceEqual(attempt.Events.Select(e => e.EventId))
             && rows.Select(row => row.Position).SequenceEqual(result.GlobalPositions);
@@ -119,7 +119,7 @@ internal static class AppendInvariants
             { } actual when actual == command.Expected.Value => "the actual version equals the expected one",
             { } actual when actual != 0 && !successes.Any(success => success.Result!.ToVersion == actual) =>
                 "the aggregate never was at the actual version",
-            null when !successes.Any(success => success.Result!.FromVersion == command.Expected.Value + 1) =>
+            null when !successes.Any(success => success.Result!.FromVersion == command.Expected.Value) =>
                 "no other append took the version after the expected one",
             _ => null,
         };

@@ -13,7 +13,7 @@ internal sealed record Attempt(AppendCommand Command, IReadOnlyList<Event> Event
 
     public override string ToString() => (Result, Conflict) switch
     {
-        ({ } result, _) => string.Create(CultureInfo.InvariantCulture, $"{Command} ⇒ appended {result.FromVersion}..{result.ToVersion}"),
+        ({ } result, _) => string.Create(CultureInfo.InvariantCulture, $"{Command} ⇒ appended, version {result.FromVersion} to {result.ToVersion}"),
         (_, { ActualVersion: { } actual }) => string.Create(CultureInfo.InvariantCulture, $"{Command} ⇒ conflict, actual {actual}"),
         _ => $"{Command} ⇒ conflict, actual unknown",
     };

@@ -8,7 +8,7 @@ internal sealed class StreamModel
 {
     private readonly Dictionary<int, List<Guid>> _streams = [];
 
-    /// <summary>Appends when <paramref name="expected"/> holds and returns the first new version; returns null, storing nothing, when it does not.</summary>
+    /// <summary>Appends when <paramref name="expected"/> holds and returns the version before the append; returns null, storing nothing, when it does not.</summary>
     public long? TryAppend(int aggregate, ExpectedVersion expected, IEnumerable<Guid> eventIds)
     {
         var stream = Stream(aggregate);
@@ -17,7 +17,7 @@ internal sealed class StreamModel
             return null;
         }
 
-        var fromVersion = stream.Count + 1;
+        long fromVersion = stream.Count;
         stream.AddRange(eventIds);
         return fromVersion;
     }

@@ -109,7 +109,7 @@ public sealed class AppendTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(3);
         result.Events.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
         result.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2L, 3L]);
@@ -132,9 +132,22 @@ public sealed class AppendTests : StoreFixture
 
         var second = await Db.AppendAsync(ExpectedVersion.Exact(3), Events(Order, id, 2));
 
-        second.FromVersion.ShouldBe(4);
+        second.FromVersion.ShouldBe(3);
         second.ToVersion.ShouldBe(5);
         second.GlobalPositions[0].ShouldBeGreaterThan(first.GlobalPositions[^1]);
+    }
+
+    [Test]
+    public async Task The_result_of_a_later_append_holds_only_its_own_events_and_not_the_earlier_history()
+    {
+        var id = NewAggregateId();
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+        var written = Events(Order, id, 2);
+
+        var result = await Db.AppendAsync(ExpectedVersion.Exact(3), written);
+
+        result.Events.Select(e => e.EventId).ShouldBe(written.Select(e => e.EventId));
+        result.GlobalPositions.Count.ShouldBe(2);
     }
 
     [Test]
@@ -160,7 +173,7 @@ public sealed class AppendTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.NoStream, written);
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(100);
         var read = (await Db.ReadStreamAsync(Order, id)).Events;
         read.Select(e => e.AggregateVersion).ShouldBe(Contiguous(100));

@@ -6,8 +6,9 @@ namespace EventStore.Tests.Store;
 
 /// <summary>
 /// Writers race on connections of their own. Each opens its connection and transaction first and then waits at a
-/// common start line, so the appends really overlap; each holds its transaction open a little after appending, so the
-/// others have to queue behind its head row lock instead of running one after another.
+/// common start line, so the appends really overlap. The writer that gets through holds its transaction open until
+/// every other writer waits for one of its locks, so the others queue behind it instead of running one after another,
+/// however slowly a loaded machine starts them.
 /// </summary>
 public sealed class ConcurrencyTests : StoreFixture
 {
@@ -24,7 +25,7 @@ public sealed class ConcurrencyTests : StoreFixture
         var outcomes = await RaceAsync(() => Events(Order, id, 2), ExpectedVersion.Exact(3));
 
         var winner = outcomes.OfType<AppendResult>().ShouldHaveSingleItem();
-        winner.FromVersion.ShouldBe(4);
+        (winner.FromVersion, winner.ToVersion).ShouldBe((3L, 5L));
         var conflicts = outcomes.OfType<OptimisticConcurrencyException>().ToList();
         conflicts.Count.ShouldBe(Writers - 1);
         conflicts.ShouldAllBe(conflict => conflict.ExpectedVersion == ExpectedVersion.Exact(3));
@@ -65,11 +66,11 @@ public sealed class ConcurrencyTests : StoreFixture
         var results = (await Task.WhenAll(writers)).SelectMany(results => results).ToList();
 
         const int total = Writers * appendsPerWriter;
-        results.Select(result => result.FromVersion).Order().ShouldBe(Contiguous(total));
+        results.Select(result => result.ToVersion).Order().ShouldBe(Contiguous(total));
         var stored = (await Db.ReadStreamAsync(Order, id)).Events;
         stored.Select(e => e.AggregateVersion).ShouldBe(Contiguous(total));
         stored.Select(e => e.EventId).Distinct().Count().ShouldBe(total);
-        stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.FromVersion).Select(result => result.Events[0].EventId));
+        stored.Select(e => e.EventId).ShouldBe(results.OrderBy(result => result.ToVersion).Select(result => result.Events[0].EventId));
         (await AggregateStateAsync(Db, Order, id)).Head.ShouldBe(total);
     }
 
@@ -96,22 +97,24 @@ public sealed class ConcurrencyTests : StoreFixture
     private async Task<object[]> RaceAsync(Func<Event[]> batch, ExpectedVersion expectedVersion)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writers = Enumerable.Range(0, Writers).Select(_ => AppendOnceAsync(start.Task, batch(), expectedVersion)).ToList();
+        var backends = new int[Writers];
+        var writers = Enumerable.Range(0, Writers).Select(writer => AppendOnceAsync(start.Task, backends, writer, batch(), expectedVersion)).ToList();
         start.SetResult();
         return await Task.WhenAll(writers);
     }
 
-    private async Task<object> AppendOnceAsync(Task start, Event[] events, ExpectedVersion expectedVersion)
+    private async Task<object> AppendOnceAsync(Task start, int[] backends, int writer, Event[] events, ExpectedVersion expectedVersion)
     {
         await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         // BEGIN is only sent with the first command; send it now so the race starts inside the transaction.
         await ExecuteAsync(transaction, "SELECT 1");
+        Volatile.Write(ref backends[writer], connection.ProcessID);
         await start;
         try
         {
             var result = await Db.Store.AppendAsync(transaction, expectedVersion, events);
-            await ExecuteAsync(transaction, "SELECT pg_sleep(0.05)");
+            await WaitUntilTheOthersWaitForALockAsync(backends, connection.ProcessID);
             await transaction.CommitAsync();
             return result;
         }
@@ -120,6 +123,30 @@ public sealed class ConcurrencyTests : StoreFixture
             await transaction.RollbackAsync();
             return failure;
         }
+    }
+
+    /// <summary>
+    /// Polls until every other writer's backend waits for a lock: while this writer's append is uncommitted, they can
+    /// only be queued behind it. The deadline only keeps a broken test from hanging; the race assertions then report it.
+    /// </summary>
+    private async Task WaitUntilTheOthersWaitForALockAsync(int[] backends, int self)
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await CountWaitingAsync(connection, backends, self) < Writers - 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    // A slow writer records its backend only once its connection is open, so the list is read again on every poll.
+    private static async Task<long> CountWaitingAsync(NpgsqlConnection connection, int[] backends, int self)
+    {
+        var others = Enumerable.Range(0, backends.Length).Select(writer => Volatile.Read(ref backends[writer])).Where(pid => pid != 0 && pid != self).ToArray();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1) AND wait_event_type = 'Lock'", connection);
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = others });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<List<AppendResult>> AppendManyAsync(Task start, string aggregateId, int appends)

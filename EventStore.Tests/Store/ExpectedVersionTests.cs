@@ -17,9 +17,31 @@ public sealed class ExpectedVersionTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 2));
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(2);
         (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
+    }
+
+    [Test]
+    public async Task NoStream_with_one_event_reports_the_aggregate_moving_from_version_0_to_1()
+    {
+        var id = NewAggregateId();
+
+        var result = await Db.AppendAsync(ExpectedVersion.NoStream, TestEvents.Valid(Order, id));
+
+        (result.FromVersion, result.ToVersion).ShouldBe((0L, 1L));
+    }
+
+    [Test]
+    public async Task Exact_3_with_two_events_reports_the_aggregate_moving_from_version_3_to_5()
+    {
+        var id = NewAggregateId();
+        await Db.AppendAsync(ExpectedVersion.NoStream, Events(Order, id, 3));
+
+        var result = await Db.AppendAsync(ExpectedVersion.Exact(3), Events(Order, id, 2));
+
+        (result.FromVersion, result.ToVersion).ShouldBe((3L, 5L));
+        result.Events.Select(e => e.AggregateVersion).ShouldBe([4L, 5L]);
     }
 
     [Test]
@@ -46,7 +68,7 @@ public sealed class ExpectedVersionTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.Exact(2), Events(Order, id, 3));
 
-        result.FromVersion.ShouldBe(3);
+        result.FromVersion.ShouldBe(2);
         result.ToVersion.ShouldBe(5);
         (await AggregateStateAsync(Db, Order, id)).ShouldBe((5L, (long?)5));
     }
@@ -110,7 +132,7 @@ public sealed class ExpectedVersionTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
 
-        result.FromVersion.ShouldBe(1);
+        result.FromVersion.ShouldBe(0);
         result.ToVersion.ShouldBe(2);
         (await AggregateStateAsync(Db, Order, id)).ShouldBe((2L, (long?)2));
     }
@@ -123,7 +145,7 @@ public sealed class ExpectedVersionTests : StoreFixture
 
         var result = await Db.AppendAsync(ExpectedVersion.Any, Events(Order, id, 2));
 
-        result.FromVersion.ShouldBe(5);
+        result.FromVersion.ShouldBe(4);
         result.ToVersion.ShouldBe(6);
         (await StoredVersionsAsync(Db, Order, id)).ShouldBe(Contiguous(6));
     }

@@ -35,7 +35,7 @@ public sealed class LostAcknowledgementTests : StoreFixture
         var retried = await Db.AppendAsync(ExpectedVersion.Exact(2), events);
 
         retried.GlobalPositions.ShouldBe(firstAttempt.GlobalPositions);
-        retried.FromVersion.ShouldBe(3);
+        retried.FromVersion.ShouldBe(2);
         retried.ToVersion.ShouldBe(2 + count);
         var stream = await Db.ReadStreamAsync(Order, id);
         stream.Events.Skip(2).Select(e => (e.EventId, e.GlobalPosition)).ShouldBe(events.Select((e, i) => (e.EventId, firstAttempt.GlobalPositions[i])));

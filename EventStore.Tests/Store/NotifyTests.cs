@@ -101,6 +101,27 @@ public sealed class NotifyTests : StoreFixture
     }
 
     [Test]
+    public async Task A_recognised_retry_sends_no_notification_because_it_stores_nothing()
+    {
+        var channel = NewChannel();
+        var store = StoreNotifying(channel);
+        var id = NewId();
+        var events = Events("Order", id, 2);
+        var original = await AppendAsync(Db, store, ExpectedVersion.NoStream, events);
+        await using var listener = await ListenAsync(channel);
+
+        var retried = await AppendAsync(Db, store, ExpectedVersion.NoStream, events);
+        var afterRetry = await listener.NextAsync(Silence);
+        var next = await AppendAsync(Db, store, ExpectedVersion.Exact(2), Events("Order", id, 1));
+        var afterAppend = await listener.NextAsync(Arrives);
+
+        retried.GlobalPositions.ShouldBe(original.GlobalPositions);
+        afterRetry.ShouldBeNull("the retry's events were announced when the original append committed");
+        afterAppend.ShouldNotBeNull("the listener is live, so the silence above was real");
+        afterAppend.Payload.ShouldBe(next.GlobalPositions[0].ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Test]
     public async Task Two_appends_in_one_transaction_each_notify_their_own_last_position_on_commit()
     {
         var channel = NewChannel();

@@ -253,9 +253,9 @@ public sealed class StreamReadTests : StoreFixture
         var second = await Db.AppendAsync(ExpectedVersion.Exact(2), Events("Order", id, 1));
         var third = await Db.AppendAsync(ExpectedVersion.Any, Events("Order", id, 3));
 
-        (first.FromVersion, first.ToVersion).ShouldBe((1L, 2L));
-        (second.FromVersion, second.ToVersion).ShouldBe((3L, 3L));
-        (third.FromVersion, third.ToVersion).ShouldBe((4L, 6L));
+        (first.FromVersion, first.ToVersion).ShouldBe((0L, 2L));
+        (second.FromVersion, second.ToVersion).ShouldBe((2L, 3L));
+        (third.FromVersion, third.ToVersion).ShouldBe((3L, 6L));
         var stream = await Db.ReadStreamAsync("Order", id);
         stream.Events.Select(e => e.AggregateVersion).ShouldBe([1L, 2, 3, 4, 5, 6]);
         stream.Events.Select(e => e.EventId)
@@ -275,9 +275,9 @@ public sealed class StreamReadTests : StoreFixture
         var nextB = await Db.AppendAsync(ExpectedVersion.Exact(1), Events("Order", orderB, 2));
         var sameIdOtherType = await Db.AppendAsync(ExpectedVersion.NoStream, Events("Invoice", orderA, 1));
 
-        nextA.FromVersion.ShouldBe(4);
-        (nextB.FromVersion, nextB.ToVersion).ShouldBe((2L, 3L));
-        sameIdOtherType.FromVersion.ShouldBe(1);
+        nextA.FromVersion.ShouldBe(3);
+        (nextB.FromVersion, nextB.ToVersion).ShouldBe((1L, 3L));
+        sameIdOtherType.FromVersion.ShouldBe(0);
         (await Db.ReadStreamAsync("Order", orderA)).Version.ShouldBe(4);
         (await Db.ReadStreamAsync("Order", orderB)).Version.ShouldBe(3);
         (await Db.ReadStreamAsync("Invoice", orderA)).Version.ShouldBe(1);

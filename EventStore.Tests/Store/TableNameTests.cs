@@ -213,6 +213,17 @@ public sealed class TableNameTests
     }
 
     [Test]
+    public void The_default_options_name_the_tables_events_and_aggregate_heads_and_send_no_notification_and_log_nothing()
+    {
+        var options = EventStoreOptions.Default;
+
+        options.EventsTable.ShouldBe("events");
+        options.AggregateHeadsTable.ShouldBe("aggregate_heads");
+        options.NotifyChannel.ShouldBeNull();
+        options.Logger.ShouldBeNull();
+    }
+
+    [Test]
     public async Task Two_stores_with_different_tables_in_one_database_do_not_see_each_others_events()
     {
         await using var db = await StoreDatabase.CreateAsync();
@@ -226,7 +237,7 @@ public sealed class TableNameTests
         var mine = await db.AppendAsync(ExpectedVersion.NoStream, Events("Order", "o-1", 2));
         var theirs = await AppendAsync(db, other, ExpectedVersion.NoStream, Events("Order", "o-1", 1));
 
-        theirs.FromVersion.ShouldBe(1, "the other store keeps heads of its own");
+        (theirs.FromVersion, theirs.ToVersion).ShouldBe((0L, 1L), "the other store keeps heads of its own");
         theirs.GlobalPositions[0].ShouldBe(1, "the other store's log has a sequence of its own");
         (await db.ReadStreamAsync("Order", "o-1")).Events.Select(e => e.EventId).ShouldBe(mine.Events.Select(e => e.EventId));
         (await ReadStreamAsync(db, other, "Order", "o-1")).Events.Select(e => e.EventId).ShouldBe(theirs.Events.Select(e => e.EventId));

@@ -74,7 +74,7 @@ internal sealed class BasicExample
             ],
             _cancellationToken)).ConfigureAwait(false);
         _output.WriteLine(
-            $"Appended OrderPlaced, ItemAdded to {_orderId}: versions {result.FromVersion}-{result.ToVersion}, " +
+            $"Appended OrderPlaced, ItemAdded to {_orderId}: from version {result.FromVersion} to {result.ToVersion}, " +
             $"positions {result.GlobalPositions[0]}-{result.GlobalPositions[^1]}");
         return result;
     }
