@@ -23,7 +23,7 @@ internal static class LibraryExercise
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             var appended = await store.AppendAsync(transaction, ExpectedVersion.NoStream, events);
-            outcomes.Add(new("append", $"versions {appended.FromVersion}..{appended.ToVersion}, positions {string.Join(", ", appended.GlobalPositions)}"));
+            outcomes.Add(new("append", $"from version {appended.FromVersion} to {appended.ToVersion}, positions {string.Join(", ", appended.GlobalPositions)}"));
             await transaction.CommitAsync();
         }
 

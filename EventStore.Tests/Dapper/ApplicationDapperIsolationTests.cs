@@ -57,7 +57,7 @@ public sealed class ApplicationDapperIsolationTests
     /// <summary>The store's and the processor's own work, which must succeed whatever mappings the application chose.</summary>
     private static readonly Outcome[] LibraryOutcomes =
     [
-        new("append", "versions 1..3, positions 1, 2, 3"),
+        new("append", "from version 0 to 3, positions 1, 2, 3"),
         new("read stream", "3 events, as appended"),
         new("read events", "3 events, as appended"),
         new("latest global position", "3"),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using EventStore.Tests.DapperIsolation;
@@ -22,36 +21,12 @@ internal static class IsolationProgram
 
     public static async Task<IsolationReport> RunAsync(string connectionString, bool replaceMappings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { ProgramPath() },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (replaceMappings)
-        {
-            start.ArgumentList.Add(ReplaceMappingsArgument);
-        }
+        var (exitCode, output, errors) = await ChildProgram.RunAsync(
+            ProgramPath(), connectionString, Timeout, replaceMappings ? [ReplaceMappingsArgument] : [],
+            new Dictionary<string, string> { ["TZ"] = TimeZone });
 
-        start.Environment["EVENTSTORE_CONNECTION"] = connectionString;
-        start.Environment["TZ"] = TimeZone;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The isolation program did not exit within {Timeout.TotalSeconds} s. Output:\n{await output}\n{await errors}");
-        }
-
-        process.ExitCode.ShouldBe(0, $"the isolation program failed:\n{await output}\n{await errors}");
-        return JsonSerializer.Deserialize<IsolationReport>(await output)
+        exitCode.ShouldBe(0, $"the isolation program failed:\n{output}\n{errors}");
+        return JsonSerializer.Deserialize<IsolationReport>(output)
             ?? throw new InvalidOperationException("The isolation program printed no report.");
     }
 

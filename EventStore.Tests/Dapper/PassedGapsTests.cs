@@ -1,4 +1,5 @@
 using EventStore.Dapper;
+using EventStore.Tests.Core;
 
 namespace EventStore.Tests.Dapper;
 
@@ -43,15 +44,5 @@ public sealed class PassedGapsTests
     }
 
     private static PersistedEvent[] Delivered(params long[] positions) =>
-        [.. positions.Select(position => new PersistedEvent
-        {
-            GlobalPosition = position,
-            AggregateType = "Order",
-            AggregateId = "order-1",
-            AggregateVersion = position,
-            EventId = Guid.NewGuid(),
-            EventType = "OrderPlaced",
-            Payload = [],
-            CreatedAt = DateTimeOffset.UnixEpoch,
-        })];
+        [.. positions.Select(position => TestEvents.Persisted(aggregateVersion: position, globalPosition: position))];
 }
