@@ -1,7 +1,6 @@
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -61,51 +60,25 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         EventBatch.Validate(events);
         JsonMetadata.Validate(events);
 
-        var statement = expectedVersion.IsAny ? _sql.AppendAny
-            : expectedVersion.IsNoStream ? _sql.AppendNoStream
-            : _sql.AppendExact;
-        using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
-        AppendParameters.Bind(command.Parameters, events, expectedVersion, _sql.NotifyChannel);
-        var aggregateType = events[0].AggregateType;
+        var command = _sql.Append.Create(connection, npgsqlTransaction, expectedVersion, events);
         using var activity = StoreTelemetry.StartAppend(events[0], events.Count, expectedVersion, _recordAggregateIds);
         var startedAt = Stopwatch.GetTimestamp();
         try
         {
-            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
-            AppendResult result;
-            bool retried;
-            await using (reader.ConfigureAwait(false))
-            {
-                (result, retried) = await AppendRows.ReadAsync(reader, events, expectedVersion, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (retried)
-            {
-                Log.RetryRecognized(_logger, events.Count, aggregateType, result.FromVersion, result.ToVersion);
-            }
-            else
-            {
-                Log.Appended(_logger, events.Count, aggregateType, result.FromVersion, result.ToVersion,
-                    result.GlobalPositions[0], result.GlobalPositions[^1]);
-            }
-
-            StoreTelemetry.AppendSucceeded(activity, aggregateType, events.Count, retried, startedAt);
+            var (result, retried) = await StoreCommands.RunAsync(command, _prepare, (events, expectedVersion),
+                static (reader, append, token) => AppendStatement.ReadAsync(reader, append.events, append.expectedVersion, token),
+                cancellationToken).ConfigureAwait(false);
+            AppendEnded(activity, events, retried ? AppendOutcome.Retried : AppendOutcome.Appended, result, failure: null, startedAt);
             return result;
         }
-        catch (PostgresException error) when (PostgresErrors.Translate(error, events, expectedVersion, _sql) is { } translated)
+        catch (PostgresException error) when (_sql.Append.Translate(error, events, expectedVersion) is { } translated)
         {
-            LogFailure(translated, aggregateType);
-            StoreTelemetry.AppendFailed(activity, aggregateType, translated, startedAt);
+            AppendEnded(activity, events, StoreTelemetry.Classify(translated), result: null, translated, startedAt);
             throw translated;
         }
         catch (Exception failure)
         {
-            if (failure is EventStoreException refused)
-            {
-                LogFailure(refused, aggregateType);
-            }
-
-            StoreTelemetry.AppendFailed(activity, aggregateType, failure, startedAt);
+            AppendEnded(activity, events, StoreTelemetry.Classify(failure), result: null, failure, startedAt);
             throw;
         }
     }
@@ -130,19 +103,15 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         StoredText.ThrowIfInvalidArgument(aggregateId, EventLimits.MaxIdBytes);
         CheckVersionRange(fromVersion, toVersion);
 
-        var statement = fromVersion.HasValue || toVersion.HasValue ? _sql.ReadAggregateStreamRange : _sql.ReadAggregateStream;
-        using var command = new NpgsqlCommand(statement, connection, npgsqlTransaction);
-        ReadParameters.Stream.Bind(command.Parameters, aggregateType, aggregateId, fromVersion, toVersion);
+        var command = _sql.StreamRead.Create(connection, npgsqlTransaction, aggregateType, aggregateId, fromVersion, toVersion);
         using var activity = StoreTelemetry.StartRead("eventstore.read_stream", aggregateType, aggregateId, _recordAggregateIds);
         try
         {
-            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var events = await EventRows.ReadAsync(reader, aggregateType, aggregateId, cancellationToken).ConfigureAwait(false);
-                StoreTelemetry.ReadSucceeded(activity, aggregateType, events.Count);
-                return new AggregateStream(aggregateType, aggregateId, events);
-            }
+            var events = await StoreCommands.RunAsync(command, _prepare, (aggregateType, aggregateId),
+                static (reader, aggregate, token) => StreamReadStatement.ReadAsync(reader, aggregate.aggregateType, aggregate.aggregateId, token),
+                cancellationToken).ConfigureAwait(false);
+            StoreTelemetry.ReadSucceeded(activity, aggregateType, events.Count);
+            return new AggregateStream(aggregateType, aggregateId, events);
         }
         catch (Exception failure)
         {
@@ -170,18 +139,14 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxReadLimit);
 
-        using var command = new NpgsqlCommand(_sql.ReadEvents, connection, npgsqlTransaction);
-        ReadParameters.Log.Bind(command.Parameters, fromPosition, limit);
+        var command = _sql.LogRead.Create(connection, npgsqlTransaction, fromPosition, limit);
         using var activity = StoreTelemetry.StartRead("eventstore.read_events", aggregateType: null, aggregateId: null, _recordAggregateIds);
         try
         {
-            var reader = await StoreCommands.ExecuteReaderAsync(command, _prepare, cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var events = await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
-                StoreTelemetry.ReadSucceeded(activity, aggregateType: null, events.Count);
-                return events;
-            }
+            var events = await StoreCommands.RunAsync(command, _prepare, 0,
+                static (reader, _, token) => LogReadStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+            StoreTelemetry.ReadSucceeded(activity, aggregateType: null, events.Count);
+            return events;
         }
         catch (Exception failure)
         {
@@ -195,10 +160,19 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     /// <exception cref="InvalidOperationException">The transaction has completed or its connection is closed.</exception>
     public async Task<long> GetLatestGlobalPositionAsync(IDbTransaction transaction, CancellationToken cancellationToken = default)
     {
-        var (connection, _) = CallerTransaction.Check(transaction);
-        return await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(_sql.LatestGlobalPosition, transaction: transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
+        var command = _sql.LatestPosition.Create(connection, npgsqlTransaction);
+        using var activity = StoreTelemetry.StartRead("eventstore.read_latest_position", aggregateType: null, aggregateId: null, _recordAggregateIds);
+        try
+        {
+            return await StoreCommands.RunAsync(command, _prepare, 0,
+                static (reader, _, token) => LatestPositionStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            StoreTelemetry.Failed(activity, failure);
+            throw;
+        }
     }
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)
@@ -220,16 +194,28 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         }
     }
 
-    private void LogFailure(EventStoreException failure, string aggregateType)
+    /// <summary>Reports how an append ended, from one classification, to the log, the span and the metrics.</summary>
+    private void AppendEnded(
+        Activity? activity, IReadOnlyList<Event> events, AppendOutcome outcome, AppendResult? result, Exception? failure, long startedAt)
     {
-        switch (failure)
+        var aggregateType = events[0].AggregateType;
+        switch (outcome, result, failure)
         {
-            case OptimisticConcurrencyException conflict:
+            case (AppendOutcome.Appended, { } appended, _):
+                Log.Appended(_logger, events.Count, aggregateType, appended.FromVersion, appended.ToVersion,
+                    appended.GlobalPositions[0], appended.GlobalPositions[^1]);
+                break;
+            case (AppendOutcome.Retried, { } retried, _):
+                Log.RetryRecognized(_logger, events.Count, aggregateType, retried.FromVersion, retried.ToVersion);
+                break;
+            case (AppendOutcome.Conflict, _, OptimisticConcurrencyException conflict):
                 Log.VersionConflict(_logger, aggregateType, conflict.ExpectedVersion, conflict.ActualVersion);
                 break;
-            case DuplicateEventException duplicate:
+            case (AppendOutcome.Duplicate, _, DuplicateEventException duplicate):
                 Log.DuplicateEvent(_logger, aggregateType, duplicate.EventId);
                 break;
         }
+
+        StoreTelemetry.AppendEnded(activity, aggregateType, events.Count, outcome, failure, startedAt);
     }
 }

@@ -8,7 +8,8 @@ namespace EventStore.Dapper;
 /// The session-level advisory lock that makes one instance the only one processing a consumer. It lives as long as
 /// its session, so an instance that dies, or loses its connection, frees the consumer for another.
 /// </summary>
-internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql, string consumerName, TimeSpan checkInterval) : IAsyncDisposable
+internal sealed class ConsumerLease(
+    NpgsqlDataSource dataSource, SqlDialect sql, string consumerName, TimeSpan checkInterval, bool prepare) : IAsyncDisposable
 {
     private NpgsqlConnection? _connection;
     private bool _held;
@@ -89,7 +90,8 @@ internal sealed class ConsumerLease(NpgsqlDataSource dataSource, SqlDialect sql,
 
     private async Task CheckLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var facts = await LogFacts.ReadAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        var facts = await StoreCommands.RunAsync(sql.LogFacts.Create(connection), prepare, 0,
+            static (reader, _, token) => LogFactsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         _checkedAt = Stopwatch.GetTimestamp();
         facts.ThrowIfUnsafe();
     }

@@ -45,7 +45,7 @@ internal sealed class ConsumerWorker
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name, _options.TakeoverInterval);
+        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name, _options.TakeoverInterval, _options.Store.PrepareStatements);
         await using var disposeLease = lease.ConfigureAwait(false);
         var pollInterval = _options.MinPollInterval;
         var retryDelay = FirstRetryDelay;
@@ -113,8 +113,8 @@ internal sealed class ConsumerWorker
 
     private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var probe = await FrontierProbe.ReadAsync(connection, _sql, _passedGaps, _options.Store.PrepareStatements, cancellationToken)
-            .ConfigureAwait(false);
+        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps), _options.Store.PrepareStatements, 0,
+            static (reader, _, token) => FrontierProbeStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         if (probe.LatePosition is { } late)
         {
             throw LateEvent(late);
@@ -175,14 +175,9 @@ internal sealed class ConsumerWorker
     private async Task<List<PersistedEvent>> ReadBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(
-            _aggregateTypes is null ? _sql.ReadConsumerBatch : _sql.ReadScopedConsumerBatch, connection, transaction);
-        ReadParameters.Batch.Bind(command.Parameters, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
-        var reader = await StoreCommands.ExecuteReaderAsync(command, _options.Store.PrepareStatements, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            return await EventRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
-        }
+        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
+        return await StoreCommands.RunAsync(command, _options.Store.PrepareStatements, 0,
+            static (reader, _, token) => ConsumerBatchStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -1,6 +1,3 @@
-using Npgsql;
-using NpgsqlTypes;
-
 namespace EventStore.Dapper;
 
 /// <summary>One look at the log: the last position taken, and the transactions that may still be writing events.</summary>
@@ -11,26 +8,4 @@ namespace EventStore.Dapper;
 /// <param name="Sequence">The position sequence, as PostgreSQL names it; null when the column owns none.</param>
 /// <param name="SequenceCache">The sequence's cache as of <paramref name="LastPosition"/>; 0 when unknown.</param>
 internal sealed record FrontierProbe(
-    long LastPosition, string[] Writers, int[] WriterProcessIds, long? LatePosition, string? Sequence, long SequenceCache)
-{
-    /// <summary>Runs <see cref="SqlDialect.ProbeFrontier"/>, looking into <paramref name="gaps"/> for late events.</summary>
-    public static async Task<FrontierProbe> ReadAsync(
-        NpgsqlConnection connection, SqlDialect sql, PassedGaps gaps, bool prepare, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql.ProbeFrontier, connection);
-        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Lows });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Highs });
-        var reader = await StoreCommands.ExecuteReaderAsync(command, prepare, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return new FrontierProbe(
-                reader.GetInt64(0),
-                reader.GetFieldValue<string[]>(1),
-                reader.GetFieldValue<int[]>(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
-        }
-    }
-}
+    long LastPosition, string[] Writers, int[] WriterProcessIds, long? LatePosition, string? Sequence, long SequenceCache);

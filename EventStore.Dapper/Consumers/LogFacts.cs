@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 
 namespace EventStore.Dapper;
 
@@ -32,29 +31,6 @@ internal sealed record LogFacts(
     bool SequenceUnlogged,
     bool Subscribed)
 {
-    /// <summary>Reads the facts with <see cref="SqlDialect.CheckLog"/> on <paramref name="connection"/>.</summary>
-    public static async Task<LogFacts> ReadAsync(NpgsqlConnection connection, SqlDialect sql, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql.CheckLog, connection);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return new LogFacts(
-                EventsTable: reader.GetString(0),
-                Standby: reader.GetBoolean(1),
-                EventsTableKind: reader.IsDBNull(2) ? null : reader.GetString(2),
-                EventsTableInherited: reader.GetBoolean(3),
-                Sequence: reader.IsDBNull(4) ? null : reader.GetString(4),
-                DefaultTakesSequence: reader.GetBoolean(5),
-                SequenceCache: reader.GetInt64(6),
-                SequenceIncrement: reader.GetInt64(7),
-                SequenceCycles: reader.GetBoolean(8),
-                SequenceUnlogged: reader.GetBoolean(9),
-                Subscribed: reader.GetBoolean(10));
-        }
-    }
-
     /// <summary>Throws <see cref="UnsafeEventLogException"/> for the first fact that does not hold.</summary>
     public void ThrowIfUnsafe()
     {

@@ -79,39 +79,51 @@ internal static class StoreTelemetry
         return activity;
     }
 
-    public static void AppendSucceeded(Activity? activity, string aggregateType, int eventCount, bool retried, long startedAt)
+    /// <summary>Classifies a failed append: a refusal the caller can handle, or an error.</summary>
+    public static AppendOutcome Classify(Exception failure) => failure switch
     {
-        var outcome = retried ? Retried : Appended;
-        RecordAppend(aggregateType, outcome, startedAt);
-        if (!retried && EventsAppended.Enabled)
+        OptimisticConcurrencyException => AppendOutcome.Conflict,
+        DuplicateEventException => AppendOutcome.Duplicate,
+        _ => AppendOutcome.Error,
+    };
+
+    /// <summary>Records how an append ended on its span and in the metrics.</summary>
+    /// <param name="activity">The append's span, if anything listens.</param>
+    /// <param name="aggregateType">The aggregate type, the metrics' only tag besides the outcome.</param>
+    /// <param name="eventCount">The events in the append.</param>
+    /// <param name="outcome">How it ended.</param>
+    /// <param name="failure">The exception, unless it succeeded.</param>
+    /// <param name="startedAt">When its statement was sent, as a <see cref="Stopwatch"/> timestamp.</param>
+    public static void AppendEnded(Activity? activity, string aggregateType, int eventCount, AppendOutcome outcome, Exception? failure, long startedAt)
+    {
+        var name = Name(outcome);
+        var tag = new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType);
+        if (AppendDuration.Enabled)
         {
-            EventsAppended.Add(eventCount, new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType));
+            AppendDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, tag, new KeyValuePair<string, object?>(OutcomeTag, name));
         }
 
-        activity?.SetTag(OutcomeTag, outcome);
-    }
-
-    public static void AppendFailed(Activity? activity, string aggregateType, Exception error, long startedAt)
-    {
-        var outcome = error switch
-        {
-            OptimisticConcurrencyException => Conflict,
-            DuplicateEventException => Duplicate,
-            _ => Error,
-        };
-        RecordAppend(aggregateType, outcome, startedAt);
-        var tag = new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType);
         switch (outcome)
         {
-            case Conflict:
+            case AppendOutcome.Appended:
+                EventsAppended.Add(eventCount, tag);
+                break;
+            case AppendOutcome.Conflict:
                 Conflicts.Add(1, tag);
                 break;
-            case Duplicate:
+            case AppendOutcome.Duplicate:
                 Duplicates.Add(1, tag);
                 break;
         }
 
-        Failed(activity, error, outcome);
+        if (failure is null)
+        {
+            activity?.SetTag(OutcomeTag, name);
+        }
+        else
+        {
+            Failed(activity, failure, name);
+        }
     }
 
     public static void ReadSucceeded(Activity? activity, string? aggregateType, int eventCount)
@@ -147,14 +159,12 @@ internal static class StoreTelemetry
         }
     }
 
-    private static void RecordAppend(string aggregateType, string outcome, long startedAt)
+    private static string Name(AppendOutcome outcome) => outcome switch
     {
-        if (AppendDuration.Enabled)
-        {
-            AppendDuration.Record(
-                Stopwatch.GetElapsedTime(startedAt).TotalSeconds,
-                new KeyValuePair<string, object?>(AggregateTypeTag, aggregateType),
-                new KeyValuePair<string, object?>(OutcomeTag, outcome));
-        }
-    }
+        AppendOutcome.Appended => Appended,
+        AppendOutcome.Retried => Retried,
+        AppendOutcome.Conflict => Conflict,
+        AppendOutcome.Duplicate => Duplicate,
+        _ => Error,
+    };
 }

@@ -1,7 +1,8 @@
 namespace EventStore.Dapper;
 
 /// <summary>
-/// Every SQL statement of the store, rendered once from the configured table names. Nothing builds SQL per call,
+/// The schema and the names a <see cref="PostgresEventStore"/> relies on, rendered once from validated table names.
+/// Every statement of the store is rendered here too, once, by the type that runs it; nothing builds SQL per call,
 /// and <see cref="MigrationEmitter"/> prints the same <see cref="Schema"/> the statements assume.
 /// </summary>
 public sealed class SqlDialect
@@ -23,28 +24,23 @@ public sealed class SqlDialect
         var names = new SchemaNames(events, heads, checkpoints);
         EventIdConstraint = names.EventIdKey;
         AggregateVersionConstraint = names.AggregateVersionKey;
-
-        var eventsTable = Identifier.Quote(events);
-        var headsTable = Identifier.Quote(heads);
-        AppendAny = AppendStatements.Render(eventsTable, headsTable, AppendStatements.AnyHead(headsTable), NotifyChannel is not null);
-        AppendNoStream = AppendStatements.Render(eventsTable, headsTable, AppendStatements.NoStreamHead(headsTable), NotifyChannel is not null);
-        AppendExact = AppendStatements.Render(eventsTable, headsTable, AppendStatements.ExactHead(headsTable), NotifyChannel is not null);
-        ReadAggregateStream = ReadStatements.AggregateStream(eventsTable, bounded: false);
-        ReadAggregateStreamRange = ReadStatements.AggregateStream(eventsTable, bounded: true);
-        ReadEvents = ReadStatements.Events(eventsTable);
-        LatestGlobalPosition = $"SELECT COALESCE(MAX(global_position), 0) FROM {eventsTable}";
         Schema = SchemaStatements.Render(names);
 
+        // Validated identifiers, so quoting them, also into string literals, cannot break out.
+        var eventsTable = Identifier.Quote(events);
+        Append = new AppendStatement(eventsTable, Identifier.Quote(heads), NotifyChannel, EventIdConstraint, AggregateVersionConstraint);
+        StreamRead = new StreamReadStatement(eventsTable);
+        LogRead = new LogReadStatement(eventsTable);
+        LatestPosition = new LatestPositionStatement(eventsTable);
+        ConsumerBatch = new ConsumerBatchStatement(eventsTable);
+        FrontierProbe = new FrontierProbeStatement(eventsTable);
+        LogFacts = new LogFactsStatement(eventsTable);
+
         var checkpointsTable = Identifier.Quote(checkpoints);
-        // Validated identifiers, so quoting them into a string literal cannot break out of it.
-        ProbeFrontier = ConsumerStatements.ProbeFrontier(eventsTable);
-        ReadConsumerBatch = ReadStatements.ConsumerBatch(eventsTable, scoped: false);
-        ReadScopedConsumerBatch = ReadStatements.ConsumerBatch(eventsTable, scoped: true);
         EnsureCheckpoint = ConsumerStatements.EnsureCheckpoint(checkpointsTable);
         LockCheckpoint = ConsumerStatements.LockCheckpoint(checkpointsTable);
         SaveCheckpoint = ConsumerStatements.SaveCheckpoint(checkpointsTable);
         TryLease = ConsumerStatements.TryLease;
-        CheckLog = ConsumerStatements.CheckLog(eventsTable);
         ReleaseLease = ConsumerStatements.ReleaseLease;
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
@@ -58,60 +54,38 @@ public sealed class SqlDialect
     /// <summary>The unique constraint on (aggregate type, aggregate id, aggregate version), the last guard against a lost update.</summary>
     public string AggregateVersionConstraint { get; }
 
-    /// <summary>Appends with <see cref="ExpectedVersion.Any"/>: takes the aggregate's head row lock, so concurrent appends queue up instead of failing.</summary>
-    public string AppendAny { get; }
-
-    /// <summary>Appends with <see cref="ExpectedVersion.NoStream"/>: creates the head row, or appends nothing if it exists.</summary>
-    public string AppendNoStream { get; }
-
-    /// <summary>Appends with <c>Exact(n)</c>: moves the head row from <c>n</c>, or appends nothing if it is elsewhere.</summary>
-    public string AppendExact { get; }
-
-    /// <summary>Reads an aggregate's whole stream in version order.</summary>
-    public string ReadAggregateStream { get; }
-
-    /// <summary>Reads an aggregate's stream between two inclusive versions, in version order.</summary>
-    public string ReadAggregateStreamRange { get; }
-
-    /// <summary>Reads the global log after a position, in position order, up to a limit.</summary>
-    public string ReadEvents { get; }
-
-    /// <summary>Reads the highest global position visible to the transaction, 0 when there is none.</summary>
-    public string LatestGlobalPosition { get; }
-
-    /// <summary>Reads the last position taken and the transactions that may still be writing events.</summary>
-    public string ProbeFrontier { get; }
-
-    /// <summary>Reads a consumer's next batch between its checkpoint and the safe frontier.</summary>
-    public string ReadConsumerBatch { get; }
-
-    /// <summary>Reads a scoped consumer's next batch of its aggregate types between its checkpoint and the safe frontier.</summary>
-    public string ReadScopedConsumerBatch { get; }
-
-    /// <summary>Creates a consumer's checkpoint row at position 0 unless it exists.</summary>
-    public string EnsureCheckpoint { get; }
-
-    /// <summary>Reads and locks a consumer's checkpoint for the length of a batch.</summary>
-    public string LockCheckpoint { get; }
-
-    /// <summary>Moves a consumer's checkpoint.</summary>
-    public string SaveCheckpoint { get; }
-
-    /// <summary>Tries to take the session lock that makes one instance the only one processing a consumer.</summary>
-    public string TryLease { get; }
-
-    /// <summary>
-    /// Reads what the consumer processor assumes of the log; on a lease's connection it also proves that the session,
-    /// and with it the lease, is alive.
-    /// </summary>
-    internal string CheckLog { get; }
-
-    /// <summary>Gives a lease up, so a pooled connection does not keep holding it once closed.</summary>
-    public string ReleaseLease { get; }
-
-    /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
-    public string? Listen { get; }
-
     /// <summary>The idempotent DDL that creates the tables, constraints and indexes every statement relies on.</summary>
     public string Schema { get; }
+
+    internal AppendStatement Append { get; }
+
+    internal StreamReadStatement StreamRead { get; }
+
+    internal LogReadStatement LogRead { get; }
+
+    internal LatestPositionStatement LatestPosition { get; }
+
+    internal ConsumerBatchStatement ConsumerBatch { get; }
+
+    internal FrontierProbeStatement FrontierProbe { get; }
+
+    internal LogFactsStatement LogFacts { get; }
+
+    /// <summary>Creates a consumer's checkpoint row at position 0 unless it exists.</summary>
+    internal string EnsureCheckpoint { get; }
+
+    /// <summary>Reads and locks a consumer's checkpoint for the length of a batch.</summary>
+    internal string LockCheckpoint { get; }
+
+    /// <summary>Moves a consumer's checkpoint.</summary>
+    internal string SaveCheckpoint { get; }
+
+    /// <summary>Tries to take the session lock that makes one instance the only one processing a consumer.</summary>
+    internal string TryLease { get; }
+
+    /// <summary>Gives a lease up, so a pooled connection does not keep holding it once closed.</summary>
+    internal string ReleaseLease { get; }
+
+    /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
+    internal string? Listen { get; }
 }

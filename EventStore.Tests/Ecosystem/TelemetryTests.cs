@@ -121,6 +121,23 @@ public sealed class TelemetryTests : StoreFixture
     }
 
     [Test]
+    public async Task Reading_the_latest_position_is_a_span_like_every_other_store_call_and_a_cancelled_one_is_an_error_span()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var spansBefore = _recorder.SpansNamed("eventstore.read_latest_position").Count;
+
+        var latest = await Db.InTransactionAsync(transaction => Db.Store.GetLatestGlobalPositionAsync(transaction));
+        await Should.ThrowAsync<OperationCanceledException>(
+            () => Db.InTransactionAsync(transaction => Db.Store.GetLatestGlobalPositionAsync(transaction, cancelled.Token)));
+
+        latest.ShouldBeGreaterThanOrEqualTo(0);
+        var spans = _recorder.SpansNamed("eventstore.read_latest_position").Skip(spansBefore).ToList();
+        spans.Count.ShouldBeGreaterThanOrEqualTo(2);
+        spans.ShouldContain(span => span.Status == ActivityStatusCode.Error && Equals(span.GetTagItem("eventstore.outcome"), "error"));
+    }
+
+    [Test]
     public async Task An_append_that_fails_for_another_reason_is_an_error_span_with_the_exception_type()
     {
         var type = NewAggregateType();

@@ -146,10 +146,10 @@ public sealed class NotifyTests : StoreFixture
         var dialect = new SqlDialect(EventStoreOptions.Default);
 
         dialect.NotifyChannel.ShouldBeNull();
-        dialect.AppendAny.ShouldNotContain("pg_notify", Case.Insensitive);
-        dialect.AppendNoStream.ShouldNotContain("pg_notify", Case.Insensitive);
-        dialect.AppendExact.ShouldNotContain("pg_notify", Case.Insensitive);
-        new SqlDialect(EventStoreOptions.Default with { NotifyChannel = "on" }).AppendAny.ShouldContain("pg_notify");
+        dialect.Append.AnySql.ShouldNotContain("pg_notify", Case.Insensitive);
+        dialect.Append.NoStreamSql.ShouldNotContain("pg_notify", Case.Insensitive);
+        dialect.Append.ExactSql.ShouldNotContain("pg_notify", Case.Insensitive);
+        new SqlDialect(EventStoreOptions.Default with { NotifyChannel = "on" }).Append.AnySql.ShouldContain("pg_notify");
     }
 
     [Test]

@@ -13,7 +13,7 @@ public sealed class PreparedStatementTests : StoreFixture
     private const string AggregateType = "Prepared";
 
     [Test]
-    public async Task Appends_and_reads_leave_their_statements_prepared_on_the_connection()
+    public async Task Appends_reads_and_the_latest_position_leave_their_statements_prepared_on_the_connection()
     {
         var aggregateId = NewAggregateId();
         var dialect = new SqlDialect(Db.Options);
@@ -26,13 +26,15 @@ public sealed class PreparedStatementTests : StoreFixture
             (await Db.Store.ReadAggregateStreamAsync(transaction, AggregateType, aggregateId)).Count.ShouldBe(4);
             (await Db.Store.ReadAggregateStreamAsync(transaction, AggregateType, aggregateId, 2, 3)).Count.ShouldBe(2);
             (await Db.Store.ReadEventsAsync(transaction, 0, 10)).ShouldNotBeEmpty();
+            (await Db.Store.GetLatestGlobalPositionAsync(transaction)).ShouldBeGreaterThan(0);
             await transaction.CommitAsync();
         }
 
         var prepared = await PreparedStatementsAsync(connection);
 
         prepared.Keys.ShouldBe(
-            [dialect.AppendNoStream, dialect.AppendExact, dialect.AppendAny, dialect.ReadAggregateStream, dialect.ReadAggregateStreamRange, dialect.ReadEvents],
+            [dialect.Append.NoStreamSql, dialect.Append.ExactSql, dialect.Append.AnySql, dialect.StreamRead.WholeSql, dialect.StreamRead.RangeSql, dialect.LogRead.Sql,
+             dialect.LatestPosition.Sql],
             ignoreOrder: true);
     }
 
@@ -49,7 +51,7 @@ public sealed class PreparedStatementTests : StoreFixture
             await transaction.CommitAsync();
         }
 
-        var (genericPlans, customPlans) = (await PreparedStatementsAsync(connection))[dialect.AppendAny];
+        var (genericPlans, customPlans) = (await PreparedStatementsAsync(connection))[dialect.Append.AnySql];
 
         // PostgreSQL plans the first five runs for their values, then keeps the generic plan only if it is not costlier.
         customPlans.ShouldBeLessThanOrEqualTo(5);

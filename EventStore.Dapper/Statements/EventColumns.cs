@@ -3,12 +3,21 @@ using Npgsql;
 namespace EventStore.Dapper;
 
 /// <summary>
-/// Maps the rows of <see cref="ReadStatements"/> to <see cref="PersistedEvent"/>s with typed getters. Dapper's mapper
-/// reads every column as an object, which boxes each number, id and time; on the read path that doubled what each
-/// event cost beyond its own bytes.
+/// The columns every event read selects, in the order their positions name, and the row reading that maps them to
+/// <see cref="PersistedEvent"/>s with typed getters. Dapper's mapper reads every column as an object, which boxes each
+/// number, id and time; on the read path that doubled what each event cost beyond its own bytes.
 /// </summary>
-internal static class EventRows
+internal static class EventColumns
 {
+    /// <summary>What a stream read selects; the aggregate columns come last, so a stream read, whose caller already has them, can leave them out.</summary>
+    public const string Stream = """
+        global_position, aggregate_version, event_id, event_type, event_version, payload,
+        metadata, created_at, trace_id, correlation_id, causation_id
+        """;
+
+    /// <summary>What a read across aggregates selects.</summary>
+    public const string All = Stream + ", aggregate_type, aggregate_id";
+
     private const int GlobalPosition = 0;
     private const int AggregateVersion = 1;
     private const int EventId = 2;
@@ -23,13 +32,13 @@ internal static class EventRows
     private const int AggregateType = 11;
     private const int AggregateId = 12;
 
-    /// <summary>Reads every row of a global read, which carries each event's aggregate.</summary>
+    /// <summary>Reads every row of a read that selected <see cref="All"/>.</summary>
     public static Task<List<PersistedEvent>> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
         ReadAsync(reader, aggregateType: null, aggregateId: null, cancellationToken);
 
     /// <summary>
-    /// Reads every row of one aggregate's stream. The caller's strings stand in for the aggregate columns, which the
-    /// stream read leaves out, so a thousand events share two strings instead of allocating two thousand.
+    /// Reads every row of one aggregate's stream, which selected <see cref="Stream"/>. The caller's strings stand in for
+    /// the aggregate columns, so a thousand events share two strings instead of allocating two thousand.
     /// </summary>
     public static async Task<List<PersistedEvent>> ReadAsync(
         NpgsqlDataReader reader, string? aggregateType, string? aggregateId, CancellationToken cancellationToken)

@@ -4,19 +4,19 @@ using System.Text;
 namespace EventStore.Dapper;
 
 /// <summary>
-/// Decides what an append whose event ids are already stored is: the retry of an append that succeeded, which gets
+/// The part of <see cref="AppendStatement"/> that decides what an append whose event ids are already stored is: the retry of an append that succeeded, which gets
 /// that append's result back, or a conflict, which is a <see cref="DuplicateEventException"/> saying what differs.
 /// </summary>
 /// <remarks>
 /// A retry is recognised from what is stored rather than from a cache of recent appends, so it is recognised however
 /// long ago the original committed. Nothing is stored in either case, and the caller's transaction stays usable.
 /// </remarks>
-internal static class RetriedAppend
+internal sealed partial class AppendStatement
 {
     // Enough ids to find the problem in a log; a batch of thousands would otherwise make the message unreadable.
     private const int ListedPerProblem = 5;
 
-    public static AppendResult Resolve(List<StoredEvent> stored, IReadOnlyList<Event> events, ExpectedVersion expectedVersion)
+    private static AppendResult ResolveRetry(List<StoredEvent> stored, IReadOnlyList<Event> events, ExpectedVersion expectedVersion)
     {
         stored.Sort((left, right) => left.Index.CompareTo(right.Index));
         var first = events[0];
@@ -28,7 +28,7 @@ internal static class RetriedAppend
             foreach (var original in stored)
             {
                 positions[original.Index] = original.GlobalPosition;
-                persisted[original.Index] = AppendRows.Persist(events[original.Index], original.GlobalPosition, original.AggregateVersion);
+                persisted[original.Index] = Persist(events[original.Index], original.GlobalPosition, original.AggregateVersion);
             }
 
             return new AppendResult(persisted, positions);
@@ -99,4 +99,15 @@ internal static class RetriedAppend
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An event id of an append that the append statement found already stored, and where.</summary>
+    /// <param name="Index">The event's index in the append.</param>
+    /// <param name="EventId">The event id.</param>
+    /// <param name="GlobalPosition">The stored event's global position.</param>
+    /// <param name="AggregateVersion">The stored event's version.</param>
+    /// <param name="AggregateType">The aggregate type the event is stored under.</param>
+    /// <param name="AggregateId">The aggregate id the event is stored under.</param>
+    /// <param name="SameContent">Whether the stored event type, event version, payload and metadata equal the append's.</param>
+    private sealed record StoredEvent(
+        int Index, Guid EventId, long GlobalPosition, long AggregateVersion, string AggregateType, string AggregateId, bool SameContent);
 }

@@ -1,0 +1,73 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// Reads the sequence's last position, and then the transactions that hold the events table's write lock. The lock
+/// subquery refers to the position so that it runs after it: every transaction that took a position up to the one
+/// read, and has not ended, is then in the list, because the lock is taken before a position and kept to the end.
+/// pg_locks spans the cluster and relation ids are per database, so the database is matched too.
+/// <para>
+/// <c>late_position</c> is the tripwire: the first event found in a gap the consumer already passed, which should
+/// never exist. It probes the primary key once per gap, and not at all while there are none, so a prepared probe
+/// costs what it did without it.
+/// </para>
+/// <para>
+/// <c>sequence_cache</c> is read after the position, through the catalog cache rather than the statement's
+/// snapshot: reading the position locks the sequence, which applies every committed <c>ALTER SEQUENCE</c> first.
+/// So a position inflated by a cached reservation always comes with the cache that made it, and a cache raised
+/// between two lease checks stops the processor before its frontier passes a reserved position.
+/// </para>
+/// </summary>
+/// <remarks>The first two parameters are the passed gaps to look into, as arrays of their lowest and highest positions.</remarks>
+internal sealed class FrontierProbeStatement(string events)
+{
+    public string Sql { get; } = $"""
+        SELECT probe.last_position,
+               ARRAY(SELECT l.virtualtransaction FROM pg_locks AS l
+                     WHERE probe.last_position IS NOT NULL
+                       AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = to_regclass('{events}')
+                       AND l.mode = 'RowExclusiveLock' AND l.granted
+                     ORDER BY l.virtualtransaction) AS writers,
+               ARRAY(SELECT COALESCE(l.pid, 0) FROM pg_locks AS l
+                     WHERE probe.last_position IS NOT NULL
+                       AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = to_regclass('{events}')
+                       AND l.mode = 'RowExclusiveLock' AND l.granted
+                     ORDER BY l.virtualtransaction) AS writer_pids,
+               (SELECT min(e.global_position)
+                FROM unnest($1::bigint[], $2::bigint[]) AS gap (low, high)
+                CROSS JOIN LATERAL (SELECT global_position FROM {events}
+                                    WHERE global_position BETWEEN gap.low AND gap.high
+                                    ORDER BY global_position LIMIT 1) AS e
+                WHERE cardinality($1::bigint[]) > 0) AS late_position,
+               probe.sequence::text AS sequence,
+               (SELECT p.cache_size FROM pg_sequence_parameters(probe.sequence) AS p
+                WHERE probe.last_position IS NOT NULL) AS sequence_cache
+        FROM (SELECT COALESCE(pg_sequence_last_value(owned.sequence), 0) AS last_position,
+                     owned.sequence,
+                     (SELECT oid FROM pg_database WHERE datname = current_database()) AS database
+              FROM (SELECT pg_get_serial_sequence('{events}', 'global_position')::regclass AS sequence) AS owned
+              OFFSET 0) AS probe
+        """;
+
+    public NpgsqlCommand Create(NpgsqlConnection connection, PassedGaps gaps)
+    {
+        var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Lows });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Highs });
+        return command;
+    }
+
+    public static async Task<FrontierProbe> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new FrontierProbe(
+            reader.GetInt64(0),
+            reader.GetFieldValue<string[]>(1),
+            reader.GetFieldValue<int[]>(2),
+            reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
+    }
+}
