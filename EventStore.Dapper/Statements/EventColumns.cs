@@ -2,6 +2,13 @@ using Npgsql;
 
 namespace EventStore.Dapper;
 
+// Why not Dapper.AOT (1.1.0, with Dapper 2.1.86, Npgsql 10.0.3, .NET 10, PostgreSQL 15; measured 2026-11-29): with
+// [module: StrictTypes] and a DbValueHandler for NullString it makes the same typed getter calls as here, but a row
+// reader cannot reuse the caller's aggregate strings, so a 1,000-event stream read allocated about 500 KB against about
+// 419 KB here (+19-20%; +32% when the rows are copied with `with` instead). A 10,000-event scan allocated the same
+// (within 0.2%), at +5.5% and +9.3% time in two paired runs on a loaded machine. It binds only @name placeholders, not
+// positional $n, and it does not prepare statements itself.
+
 /// <summary>
 /// The columns every event read selects, in the order their positions name, and the row reading that maps them to
 /// <see cref="PersistedEvent"/>s with typed getters. Dapper's mapper reads every column as an object, which boxes each
