@@ -9,7 +9,8 @@ using EventStore.Benchmarks;
 // Events each store holds before anything is measured; see BenchEnvironment.WarmUpAsync.
 const int WarmUpEvents = 50_000;
 var quick = args.Contains("--quick", StringComparer.Ordinal);
-// "--only 1,3" runs just those numbered scenarios and prints them, for quick checks while working on one path.
+// "--only 1,3" runs just those numbered scenarios and prints them, for quick checks while working on one path; the
+// charts then go to artifacts/benchmarks and the report is left alone.
 var only = args.SkipWhile(arg => arg != "--only").Skip(1).FirstOrDefault()?.Split(',')
     .Select(number => int.Parse(number, CultureInfo.InvariantCulture)).ToHashSet();
 var root = FindRepositoryRoot();
@@ -69,6 +70,15 @@ if (selected.Any(scenario => scenario.Appends))
 
 // Both modes of one scenario side by side, in scenario order.
 var ordered = measured.OrderBy(result => Array.IndexOf(scenarios, result.Scenario)).ThenBy(result => result.Server.Durable).ToList();
+if (ordered.Count > 0)
+{
+    var charts = only is null ? Path.Combine(root, "docs", "benchmarks") : Path.Combine(root, "artifacts", "benchmarks");
+    foreach (var chart in ChartWriter.Write(charts, ordered))
+    {
+        Console.WriteLine($"Wrote {chart}");
+    }
+}
+
 if (only is null)
 {
     var report = ReportWriter.Render(servers, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!);
