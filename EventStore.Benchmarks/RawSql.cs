@@ -11,7 +11,8 @@ internal static class RawSql
     // The two-table design's floor: what our append must do at the least, as one statement. The head upsert takes the
     // aggregate's row lock (a new row's unique key entry, or the existing row's lock for the update), so concurrent
     // appends to one aggregate wait for each other and then read the version the first one committed; the events get
-    // the versions after it, in order. Unlike ours it does not look up stored event ids (no idempotent retries) and
+    // the versions after it, in order, and take global positions in that order too (the ORDER BY), as ours do, so the log
+    // lists a batch as it was written. Unlike ours it does not look up stored event ids (no idempotent retries) and
     // returns no rows, and it supports Any only.
     private const string TwoTablesAppendSql = """
         WITH head AS (
@@ -24,6 +25,7 @@ internal static class RawSql
         INSERT INTO events (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, payload, metadata, created_at)
         SELECT $1, $2, head.aggregate_version - $3 + e.ordinal, e.event_id, e.event_type, e.payload, e.metadata, $8
         FROM head CROSS JOIN unnest($4::uuid[], $5::text[], $6::bytea[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, payload, metadata, ordinal)
+        ORDER BY e.ordinal
         """;
 
     // The naive append without a head table: versions follow max + 1, with no lock, so the unique key rejects a racing
@@ -33,6 +35,7 @@ internal static class RawSql
         SELECT $1, $2, last.version + e.ordinal, e.event_id, e.event_type, e.payload, e.metadata, $7
         FROM (SELECT coalesce(max(aggregate_version), 0) AS version FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS last
         CROSS JOIN unnest($3::uuid[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, payload, metadata, ordinal)
+        ORDER BY e.ordinal
         """;
 
     private const string Columns = """
