@@ -35,8 +35,16 @@ internal static class ChartWriter
         Directory.CreateDirectory(folder);
         var throughput = Path.Combine(folder, ThroughputFile);
         var allocation = Path.Combine(folder, AllocationFile);
-        Throughput(measured).SavePng(throughput, Width, Height);
-        Allocation(measured).SavePng(allocation, Width, Height);
+        using (var plot = Throughput(measured))
+        {
+            plot.SavePng(throughput, Width, Height);
+        }
+
+        using (var plot = Allocation(measured))
+        {
+            plot.SavePng(allocation, Width, Height);
+        }
+
         return [throughput, allocation];
     }
 
