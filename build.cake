@@ -119,7 +119,7 @@ Task("Demo")
 });
 
 Task("Bench")
-    .Description("Runs EventStore.Benchmarks in quick mode on a throwaway PostgreSQL and writes docs/benchmarks.md.")
+    .Description("Runs EventStore.Benchmarks in quick mode on throwaway PostgreSQL servers (fsync off, then on) and writes docs/benchmarks.md with its charts.")
     .Does(() =>
 {
     // Only the benchmarks and the projects they need are built; benchmarks never run in the test suite.

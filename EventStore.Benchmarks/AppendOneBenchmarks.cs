@@ -9,9 +9,13 @@ public class AppendOneBenchmarks
     [Benchmark]
     public Task Ours() => Contenders.OursAppendAsync(1);
 
-    /// <summary>Hand-written Npgsql: head upsert plus unnest insert, one round trip.</summary>
+    /// <summary>The two-table design's floor: head upsert plus unnest insert, one prepared statement (see <c>RawSql</c>).</summary>
     [Benchmark(Baseline = true)]
-    public Task RawNpgsql() => Contenders.RawAppendAsync(1);
+    public Task RawTwoTables() => Contenders.RawTwoTablesAppendAsync(1);
+
+    /// <summary>One table, versions by max + 1 with no head row and no lock; not safe under concurrency.</summary>
+    [Benchmark]
+    public Task RawSingleTable() => Contenders.RawSingleTableAppendAsync(1);
 
     /// <summary>Marten quick append with string stream ids.</summary>
     [Benchmark]

@@ -6,8 +6,8 @@ using Npgsql;
 namespace EventStore.Benchmarks;
 
 /// <summary>
-/// The one database every benchmark shares. Program sets it before BenchmarkDotNet runs; the in-process toolchain
-/// keeps the benchmarks in this process, so they see the same server.
+/// The one database every benchmark shares at a time. <see cref="BenchServer"/> sets it before BenchmarkDotNet runs; the
+/// in-process toolchain keeps the benchmarks in this process, so they see the same server.
 /// </summary>
 public static class BenchEnvironment
 {
@@ -52,16 +52,19 @@ public static class BenchEnvironment
         await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Closes the stores; a later <see cref="InitializeAsync"/> may point the environment at another server.</summary>
     internal static async Task DisposeAsync()
     {
         if (_marten is not null)
         {
             await _marten.DisposeAsync().ConfigureAwait(false);
+            _marten = null;
         }
 
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+            _dataSource = null;
         }
     }
 }

@@ -16,11 +16,18 @@ internal static class Contenders
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
-    public static async Task RawAppendAsync(int count)
+    public static async Task RawTwoTablesAppendAsync(int count)
     {
-        var events = SampleEvents.For(SampleEvents.NewAggregateId("raw"), count);
+        var events = SampleEvents.For(SampleEvents.NewAggregateId("raw2"), count);
         await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await RawSql.AppendAsync(connection, events).ConfigureAwait(false);
+        await RawSql.AppendTwoTablesAsync(connection, events).ConfigureAwait(false);
+    }
+
+    public static async Task RawSingleTableAppendAsync(int count)
+    {
+        var events = SampleEvents.For(SampleEvents.NewAggregateId("raw1"), count);
+        await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await RawSql.AppendSingleTableAsync(connection, events).ConfigureAwait(false);
     }
 
     public static async Task MartenAppendAsync(int count)

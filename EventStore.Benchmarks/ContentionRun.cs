@@ -18,7 +18,8 @@ internal sealed class ContentionRun(int writers, int aggregates, TimeSpan durati
     public async Task<IReadOnlyList<ContentionResult>> RunAllAsync()
     {
         var ours = SampleEvents.NewAggregateId("hot-ours");
-        var raw = SampleEvents.NewAggregateId("hot-raw");
+        var floor = SampleEvents.NewAggregateId("hot-raw2");
+        var raw = SampleEvents.NewAggregateId("hot-raw1");
         var marten = SampleEvents.NewAggregateId("hot-marten");
         return
         [
@@ -28,8 +29,10 @@ internal sealed class ContentionRun(int writers, int aggregates, TimeSpan durati
                 await Contenders.Store.AppendAsync(transaction, ExpectedVersion.Any, SampleEvents.For($"{ours}-{aggregate}", 1)).ConfigureAwait(false);
                 await transaction.CommitAsync().ConfigureAwait(false);
             }).ConfigureAwait(false),
-            await RunAsync("Raw Npgsql (max + 1)", (connection, aggregate) =>
-                RawSql.AppendMaxPlusOneAsync(connection, $"{raw}-{aggregate}")).ConfigureAwait(false),
+            await RunAsync("Raw two tables (Any)", (connection, aggregate) =>
+                RawSql.AppendTwoTablesAsync(connection, SampleEvents.For($"{floor}-{aggregate}", 1))).ConfigureAwait(false),
+            await RunAsync("Raw single table (max + 1)", (connection, aggregate) =>
+                RawSql.AppendSingleTableAsync(connection, SampleEvents.For($"{raw}-{aggregate}", 1))).ConfigureAwait(false),
             await RunAsync("Marten (quick, unversioned)", async (_, aggregate) =>
             {
                 await using var session = BenchEnvironment.Marten.LightweightSession();

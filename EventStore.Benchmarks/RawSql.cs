@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace EventStore.Benchmarks;
 
@@ -9,25 +8,34 @@ namespace EventStore.Benchmarks;
 /// </summary>
 internal static class RawSql
 {
-    // One round trip: the head upsert (Any semantics) feeds the versions of a multi-row INSERT from unnest.
-    private const string AppendSql = """
+    // The two-table design's floor: what our append must do at the least, as one statement. The head upsert takes the
+    // aggregate's row lock (a new row's unique key entry, or the existing row's lock for the update), so concurrent
+    // appends to one aggregate wait for each other and then read the version the first one committed; the events get
+    // the versions after it, in order, and take global positions in that order too (the ORDER BY), as ours do, so the log
+    // lists a batch as it was written. Unlike ours it does not look up stored event ids (no idempotent retries) and
+    // returns no rows, and it supports Any only.
+    private const string TwoTablesAppendSql = """
         WITH head AS (
-            INSERT INTO aggregate_heads AS h (aggregate_type, aggregate_id, aggregate_version, updated_at)
-            VALUES ($1, $2, $3, now())
+            INSERT INTO aggregate_heads AS h (aggregate_type, aggregate_id, aggregate_version)
+            VALUES ($1, $2, $3)
             ON CONFLICT (aggregate_type, aggregate_id)
-            DO UPDATE SET aggregate_version = h.aggregate_version + EXCLUDED.aggregate_version, updated_at = EXCLUDED.updated_at
+            DO UPDATE SET aggregate_version = h.aggregate_version + EXCLUDED.aggregate_version, updated_at = now()
             RETURNING aggregate_version
         )
         INSERT INTO events (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, payload, metadata, created_at)
-        SELECT $1, $2, head.aggregate_version - $3 + e.ordinal, e.event_id, $4, e.payload, e.metadata, $7
-        FROM head CROSS JOIN unnest($5::uuid[], $6::bytea[], $8::jsonb[]) WITH ORDINALITY AS e(event_id, payload, metadata, ordinal)
+        SELECT $1, $2, head.aggregate_version - $3 + e.ordinal, e.event_id, e.event_type, e.payload, e.metadata, $8
+        FROM head CROSS JOIN unnest($4::uuid[], $5::text[], $6::bytea[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, payload, metadata, ordinal)
+        ORDER BY e.ordinal
         """;
 
-    // The naive append without a head table: version = max + 1, and the unique key rejects a racing writer.
-    private const string AppendMaxPlusOneSql = """
+    // The naive append without a head table: versions follow max + 1, with no lock, so the unique key rejects a racing
+    // writer. It shows what the head row costs, and the contention run shows what leaving it out breaks.
+    private const string SingleTableAppendSql = """
         INSERT INTO events (aggregate_type, aggregate_id, aggregate_version, event_id, event_type, payload, metadata, created_at)
-        SELECT $1, $2, coalesce(max(aggregate_version), 0) + 1, $3, $4, $5, $6::jsonb, now()
-        FROM events WHERE aggregate_type = $1 AND aggregate_id = $2
+        SELECT $1, $2, last.version + e.ordinal, e.event_id, e.event_type, e.payload, e.metadata, $7
+        FROM (SELECT coalesce(max(aggregate_version), 0) AS version FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS last
+        CROSS JOIN unnest($3::uuid[], $4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, payload, metadata, ordinal)
+        ORDER BY e.ordinal
         """;
 
     private const string Columns = """
@@ -41,53 +49,39 @@ internal static class RawSql
     private const string ReadPageSql =
         $"SELECT {Columns} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2";
 
-    public static async Task AppendAsync(NpgsqlConnection connection, IReadOnlyList<Event> events)
+    public static async Task AppendTwoTablesAsync(NpgsqlConnection connection, IReadOnlyList<Event> events)
     {
-        var ids = new Guid[events.Count];
-        var payloads = new byte[events.Count][];
-        var metadata = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            ids[i] = events[i].EventId;
-            payloads[i] = events[i].Payload;
-            metadata[i] = SampleEvents.MetadataText;
-        }
-
+        var columns = new EventColumns(events);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(AppendSql, connection, transaction)
+        await using var command = new NpgsqlCommand(TwoTablesAppendSql, connection, transaction)
         {
             Parameters =
             {
                 new NpgsqlParameter<string> { TypedValue = events[0].AggregateType },
                 new NpgsqlParameter<string> { TypedValue = events[0].AggregateId },
                 new NpgsqlParameter<long> { TypedValue = events.Count },
-                new NpgsqlParameter<string> { TypedValue = events[0].EventType },
-                new NpgsqlParameter<Guid[]> { TypedValue = ids },
-                new NpgsqlParameter<byte[][]> { TypedValue = payloads },
-                new NpgsqlParameter<DateTimeOffset> { TypedValue = events[0].CreatedAt },
-                new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
             },
         };
+        columns.AddTo(command.Parameters, events[0].CreatedAt);
         await command.PrepareAsync().ConfigureAwait(false);
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
-    public static async Task AppendMaxPlusOneAsync(NpgsqlConnection connection, string aggregateId)
+    public static async Task AppendSingleTableAsync(NpgsqlConnection connection, IReadOnlyList<Event> events)
     {
+        var columns = new EventColumns(events);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(AppendMaxPlusOneSql, connection, transaction)
+        await using var command = new NpgsqlCommand(SingleTableAppendSql, connection, transaction)
         {
             Parameters =
             {
-                new NpgsqlParameter<string> { TypedValue = SampleEvents.AggregateType },
-                new NpgsqlParameter<string> { TypedValue = aggregateId },
-                new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid() },
-                new NpgsqlParameter<string> { TypedValue = SampleEvents.EventType },
-                new NpgsqlParameter<byte[]> { TypedValue = SampleEvents.Payload },
-                new NpgsqlParameter<string> { TypedValue = SampleEvents.MetadataText },
+                new NpgsqlParameter<string> { TypedValue = events[0].AggregateType },
+                new NpgsqlParameter<string> { TypedValue = events[0].AggregateId },
             },
         };
+        columns.AddTo(command.Parameters, events[0].CreatedAt);
+        await command.PrepareAsync().ConfigureAwait(false);
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
     }

@@ -70,9 +70,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException(NoServerMessage(options));
-        var cluster = await LocalCluster.StartAsync(binaries, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        var cluster = await LocalCluster.StartAsync(binaries, options.StartTimeout, cancellationToken, durable: options.Durable).ConfigureAwait(false);
         var local = new PostgresServer(cluster.ConnectionString, PostgresServerSource.LocalCluster,
-            $"a throwaway local cluster from {binaries} on {Endpoint(cluster.ConnectionString)}" +
+            $"a throwaway{(options.Durable ? ", durable" : string.Empty)} local cluster from {binaries} on {Endpoint(cluster.ConnectionString)}" +
             (cluster.RunAsUser is null ? string.Empty : $", run as user '{cluster.RunAsUser}'"), cluster);
         log($"PostgreSQL: started {local.Description}.");
         return local;

@@ -48,8 +48,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <param name="startTimeout">How long the server may take to accept connections.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="primaryPort">The port of a local cluster to copy and follow as its hot standby; null for a new cluster.</param>
+    /// <param name="durable">Whether the server keeps fsync, full_page_writes and synchronous_commit on.</param>
     public static async Task<LocalCluster> StartAsync(
-        string binDirectory, TimeSpan startTimeout, CancellationToken cancellationToken, int? primaryPort = null)
+        string binDirectory, TimeSpan startTimeout, CancellationToken cancellationToken, int? primaryPort = null, bool durable = false)
     {
         var runAsUser = Environment.IsPrivilegedProcess ? UnprivilegedUser.Find() : null;
         var folder = Directory.CreateTempSubdirectory("eventstore-pg-").FullName;
@@ -65,7 +66,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         var errors = new StringBuilder();
         var answers = Channel.CreateUnbounded<string>();
-        var script = StartScript(folder, port, binDirectory, runAsUser, primaryPort, errors, answers.Writer);
+        var script = StartScript(folder, port, binDirectory, runAsUser, primaryPort, durable, errors, answers.Writer);
         var cluster = new LocalCluster(script, errors, answers.Reader, startTimeout, folder, connectionString, runAsUser);
         try
         {
@@ -126,7 +127,8 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     private static Process StartScript(
-        string folder, int port, string binDirectory, string? runAsUser, int? primaryPort, StringBuilder errors, ChannelWriter<string> answers)
+        string folder, int port, string binDirectory, string? runAsUser, int? primaryPort, bool durable, StringBuilder errors,
+        ChannelWriter<string> answers)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {
@@ -137,7 +139,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         };
         foreach (var argument in new[] { "--wait", "bash", "-c", ReadScript(), "run-cluster", folder,
                      port.ToString(CultureInfo.InvariantCulture), binDirectory, runAsUser ?? string.Empty,
-                     primaryPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty })
+                     primaryPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, durable ? "durable" : string.Empty })
         {
             startInfo.ArgumentList.Add(argument);
         }

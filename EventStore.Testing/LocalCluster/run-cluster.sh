@@ -1,13 +1,14 @@
 # Runs one throwaway PostgreSQL cluster and removes it again.
 # Arguments: <folder> <port> <bin dir> <user to run as, or empty for the current user>
-#            [<port of a cluster on 127.0.0.1 to copy and follow as its hot standby>].
+#            [<port of a cluster on 127.0.0.1 to copy and follow as its hot standby, or empty>]
+#            [durable: keep fsync, full_page_writes and synchronous_commit on].
 # The owner holds this script's standard input open; when it closes it, or dies, the
 # server is stopped and the folder deleted, so no run leaves a server behind.
 # While it is open, the owner may send commands, one a line:
 #   restart  stops the server with a fast shutdown, which cuts every connection, starts it
 #            again on the same port and folder, and answers "restarted" on standard output.
 set -u
-folder=$1 port=$2 bindir=$3 user=$4 primary=${5:-}
+folder=$1 port=$2 bindir=$3 user=$4 primary=${5:-} durable=${6:-}
 server=""
 
 # initdb and postgres refuse to run as root, so a root owner hands them to an unprivileged user.
@@ -15,10 +16,15 @@ server=""
 as_owner=()
 [ -n "$user" ] && as_owner=(setpriv --reuid="$user" --regid="$user" --init-groups --)
 
+# A throwaway cluster loses nothing worth keeping in a crash, so by default it skips flushing to disk; a durable one
+# keeps the server's defaults, for measuring what users run.
+no_flush=(-c fsync=off -c full_page_writes=off -c synchronous_commit=off)
+[ "$durable" = durable ] && no_flush=()
+
 start_server() {
     "${as_owner[@]}" "$bindir/postgres" -D "$folder/data" -p "$port" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-        -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
+        "${no_flush[@]}" \
         -c max_connections=300 -c wal_level=logical -c max_prepared_transactions=20 >>"$folder/postgres.log" 2>&1 &
     server=$!
 }
