@@ -36,7 +36,6 @@ internal static class IsolationProgram
         var path = typeof(IsolationProgram).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(attribute => attribute.Key == "DapperIsolationProgram")?.Value;
         path.ShouldNotBeNullOrEmpty("the test project records where EventStore.Tests.DapperIsolation was built");
-        File.Exists(path).ShouldBeTrue($"{path} should have been built with the tests");
         return path;
     }
 }
