@@ -2,35 +2,26 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Threading.Channels;
 using Npgsql;
 
 namespace EventStore.Testing;
 
 /// <summary>
-/// A PostgreSQL cluster in a temporary folder, run by <c>run-cluster.sh</c>. The script lives in its own
-/// session, so a Ctrl+C to the test run does not cut its cleanup short, and it tears the cluster down as
-/// soon as this process closes its standard input — by disposing, or by dying. While it is open, this process
-/// sends the script commands on it, one a line, and reads the script's answers from its standard output.
+/// A PostgreSQL cluster in a temporary folder, run by <c>run-cluster.sh</c> as an <see cref="OwnedScript"/>, so the
+/// cluster is torn down when this process disposes it or dies. Its one command, <c>restart</c>, answers
+/// <c>restarted</c>.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private const string ScriptName = "run-cluster.sh";
 
-    private readonly Process _script;
-    private readonly StringBuilder _scriptErrors;
-    private readonly ChannelReader<string> _scriptAnswers;
+    private readonly OwnedScript _script;
     private readonly TimeSpan _startTimeout;
     private readonly SemaphoreSlim _oneCommandAtATime = new(1, 1);
 
-    private LocalCluster(
-        Process script, StringBuilder scriptErrors, ChannelReader<string> scriptAnswers, TimeSpan startTimeout,
-        string folder, string connectionString, string? runAsUser)
+    private LocalCluster(OwnedScript script, TimeSpan startTimeout, string folder, string connectionString, string? runAsUser)
     {
         _script = script;
-        _scriptErrors = scriptErrors;
-        _scriptAnswers = scriptAnswers;
         _startTimeout = startTimeout;
         Folder = folder;
         ConnectionString = connectionString;
@@ -64,10 +55,12 @@ internal sealed class LocalCluster : IAsyncDisposable
             Database = "postgres",
         }.ConnectionString;
 
-        var errors = new StringBuilder();
-        var answers = Channel.CreateUnbounded<string>();
-        var script = StartScript(folder, port, binDirectory, runAsUser, primaryPort, durable, errors, answers.Writer);
-        var cluster = new LocalCluster(script, errors, answers.Reader, startTimeout, folder, connectionString, runAsUser);
+        var script = OwnedScript.Start(ScriptName,
+        [
+            folder, port.ToString(CultureInfo.InvariantCulture), binDirectory, runAsUser ?? string.Empty,
+            primaryPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, durable ? "durable" : string.Empty,
+        ]);
+        var cluster = new LocalCluster(script, startTimeout, folder, connectionString, runAsUser);
         try
         {
             await cluster.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -90,8 +83,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         await _oneCommandAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _script.StandardInput.WriteLineAsync("restart".AsMemory(), cancellationToken).ConfigureAwait(false);
-            await _script.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _script.SendAsync("restart", cancellationToken).ConfigureAwait(false);
             await WaitForAnswerAsync("restarted", cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
             ClusterRecord.Postmaster(Folder);
@@ -104,21 +96,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_script.HasExited)
-        {
-            _script.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await _script.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _script.Kill(entireProcessTree: true);
-            }
-        }
-
-        _script.Dispose();
+        await _script.DisposeAsync().ConfigureAwait(false);
         _oneCommandAtATime.Dispose();
         if (Directory.Exists(Folder))
         {
@@ -126,56 +104,13 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static Process StartScript(
-        string folder, int port, string binDirectory, string? runAsUser, int? primaryPort, bool durable, StringBuilder errors,
-        ChannelWriter<string> answers)
-    {
-        var startInfo = new ProcessStartInfo("setsid")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--wait", "bash", "-c", ReadScript(), "run-cluster", folder,
-                     port.ToString(CultureInfo.InvariantCulture), binDirectory, runAsUser ?? string.Empty,
-                     primaryPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, durable ? "durable" : string.Empty })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.ErrorDataReceived += (_, line) =>
-        {
-            lock (errors)
-            {
-                errors.AppendLine(line.Data);
-            }
-        };
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is null)
-            {
-                answers.TryComplete();
-            }
-            else
-            {
-                answers.TryWrite(line.Data);
-            }
-        };
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return process;
-    }
-
     private async Task WaitForAnswerAsync(string answer, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StopTimeout);
+        timeout.CancelAfter(OwnedScript.StopTimeout);
         try
         {
-            await foreach (var line in _scriptAnswers.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+            await foreach (var line in _script.Answers.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
                 if (line == answer)
                 {
@@ -186,11 +121,11 @@ internal sealed class LocalCluster : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"The local PostgreSQL cluster in {Folder} did not answer '{answer}' within {StopTimeout.TotalSeconds:0} s.{Environment.NewLine}{ScriptErrors()}");
+                $"The local PostgreSQL cluster in {Folder} did not answer '{answer}' within {OwnedScript.StopTimeout.TotalSeconds:0} s.{Environment.NewLine}{_script.Errors()}");
         }
 
         throw new InvalidOperationException(
-            $"The script of the local PostgreSQL cluster in {Folder} ended before it answered '{answer}':{Environment.NewLine}{ScriptErrors()}");
+            $"The script of the local PostgreSQL cluster in {Folder} ended before it answered '{answer}':{Environment.NewLine}{_script.Errors()}");
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -203,7 +138,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             if (_script.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"The local PostgreSQL cluster in {Folder} did not start:{Environment.NewLine}{ScriptErrors()}");
+                    $"The local PostgreSQL cluster in {Folder} did not start:{Environment.NewLine}{_script.Errors()}");
             }
 
             if (await AcceptsConnectionsAsync(probe, cancellationToken).ConfigureAwait(false))
@@ -214,7 +149,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             if (deadline.Elapsed > _startTimeout)
             {
                 throw new TimeoutException(
-                    $"The local PostgreSQL cluster in {Folder} did not accept connections within {_startTimeout.TotalSeconds:0} s.{Environment.NewLine}{ScriptErrors()}");
+                    $"The local PostgreSQL cluster in {Folder} did not accept connections within {_startTimeout.TotalSeconds:0} s.{Environment.NewLine}{_script.Errors()}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
@@ -236,27 +171,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private string ScriptErrors()
-    {
-        // The error stream is read on another thread; wait for it to drain after the script exits.
-        if (_script.HasExited)
-        {
-            _script.WaitForExit();
-        }
-
-        lock (_scriptErrors)
-        {
-            return _scriptErrors.ToString();
-        }
-    }
-
-    internal static string ReadScript()
-    {
-        using var stream = typeof(LocalCluster).Assembly.GetManifestResourceStream("run-cluster.sh")
-            ?? throw new InvalidOperationException("The embedded resource run-cluster.sh is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    internal static string ReadScript() => OwnedScript.Read(ScriptName);
 
     internal static int FreeLoopbackPort()
     {
