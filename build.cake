@@ -147,9 +147,10 @@ void PrintTestTotals(DirectoryPath resultsFolder)
     Console.WriteLine($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
 }
 
-// The test harness promises that no server outlives the run, even a failed one; hold it to that. Only the clusters this
-// run recorded are checked, so runs side by side on one machine do not trip each other, and nothing here depends on
-// the operating system. A run on a server from EVENTSTORE_TEST_CONNECTION or Testcontainers records nothing.
+// The test harness promises that no server it starts, PostgreSQL or pgbouncer, outlives the run, even a failed one; hold
+// it to that. Only the servers this run recorded are checked, so runs side by side on one machine do not trip each
+// other, and nothing here depends on the operating system. A run on a server from EVENTSTORE_TEST_CONNECTION or
+// Testcontainers records no cluster, but the pgbouncers in front of it are recorded all the same.
 void FailOnLeftoverClusters(FilePath record)
 {
     if (!FileExists(record))
@@ -159,26 +160,26 @@ void FailOnLeftoverClusters(FilePath record)
 
     var lines = System.IO.File.ReadAllLines(record.FullPath).Select(line => line.Split('\t')).ToList();
     var folders = lines.Select(fields => fields[0]).Distinct().ToList();
-    var postmasters = lines.Where(fields => fields.Length == 3)
-        .Select(fields => (Folder: fields[0], Id: int.Parse(fields[1]), Started: new DateTime(long.Parse(fields[2]), DateTimeKind.Utc)))
+    var processes = lines.Where(fields => fields.Length == 4)
+        .Select(fields => new RecordedProcess(fields[0], int.Parse(fields[1]), new DateTime(long.Parse(fields[2]), DateTimeKind.Utc), fields[3]))
         .ToList();
-    var leftovers = LeftoversAfterTeardown(folders, postmasters);
+    var leftovers = LeftoversAfterTeardown(folders, processes);
     if (leftovers.Count > 0)
     {
-        throw new Exception("The test run left local PostgreSQL clusters behind:\n  " + string.Join("\n  ", leftovers));
+        throw new Exception("The test run left local PostgreSQL clusters or pgbouncers behind:\n  " + string.Join("\n  ", leftovers));
     }
 
-    Information($"The {folders.Count} local PostgreSQL clusters of the run are gone.");
+    Information($"The {folders.Count} local PostgreSQL clusters and pgbouncers of the run are gone.");
 }
 
-// A test host that dies tears its clusters down as it exits, in the background, within the harness's stop timeout.
-List<string> LeftoversAfterTeardown(List<string> folders, List<(string Folder, int Id, DateTime Started)> postmasters)
+// A test host that dies tears its servers down as it exits, in the background, within the harness's stop timeout.
+List<string> LeftoversAfterTeardown(List<string> folders, List<RecordedProcess> processes)
 {
     var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
     while (true)
     {
-        var leftovers = postmasters.Where(postmaster => StillRuns(postmaster.Id, postmaster.Started))
-            .Select(postmaster => $"{postmaster.Folder}: its server, process {postmaster.Id}, still runs")
+        var leftovers = processes.Where(process => StillRuns(process.Id, process.Started))
+            .Select(process => $"{process.Folder}: its {process.Program}, process {process.Id}, still runs")
             .Concat(folders.Where(System.IO.Directory.Exists).Select(folder => $"{folder}: the folder is still there"))
             .ToList();
         if (leftovers.Count == 0 || DateTime.UtcNow > deadline)
@@ -190,7 +191,7 @@ List<string> LeftoversAfterTeardown(List<string> folders, List<(string Folder, i
     }
 }
 
-// Process ids are reused, so a process is the recorded postmaster only if it also started when the record says.
+// Process ids are reused, so a process is the recorded one only if it also started when the record says.
 bool StillRuns(int processId, DateTime startedUtc)
 {
     try
@@ -401,3 +402,6 @@ void RunOrFail(string tool, ProcessArgumentBuilder arguments)
         throw new Exception($"'{tool} {arguments.Render()}' exited with code {exitCode}.");
     }
 }
+
+// One server process the test harness recorded: the folder it ran in, its id and start time, and its program.
+record RecordedProcess(string Folder, int Id, DateTime Started, string Program);

@@ -78,6 +78,7 @@ public sealed class LocalClusterTests
                 lines[0].Length.ShouldBe(1, "the folder is recorded alone before the server starts");
                 lines.Skip(1).Select(fields => int.Parse(fields[1], CultureInfo.InvariantCulture)).ShouldBe([first, second]);
                 RecordedStart(lines[2]).ShouldBe(StartTime(second), TimeSpan.FromSeconds(1));
+                lines.Skip(1).Select(fields => fields[3]).ShouldBe(["postgres", "postgres"], "the build names the program that outlived the run");
             }
         }
         finally

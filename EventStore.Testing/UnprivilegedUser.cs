@@ -1,6 +1,6 @@
 namespace EventStore.Testing;
 
-/// <summary>Picks the account a root process hands the server to, since initdb and postgres refuse root.</summary>
+/// <summary>Picks the account a root process hands a server to, since initdb, postgres and pgbouncer refuse root.</summary>
 internal static class UnprivilegedUser
 {
     private static readonly string[] Candidates = ["postgres", "nobody"];
@@ -12,6 +12,6 @@ internal static class UnprivilegedUser
             .ToHashSet(StringComparer.Ordinal);
         return Candidates.FirstOrDefault(accounts.Contains)
             ?? throw new InvalidOperationException(
-                "This process runs as root, and initdb refuses root, but neither a 'postgres' nor a 'nobody' account exists to run the server as.");
+                "This process runs as root, which initdb, postgres and pgbouncer refuse, but neither a 'postgres' nor a 'nobody' account exists to run them as.");
     }
 }
