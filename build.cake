@@ -12,6 +12,8 @@ var testResults = artifacts + Directory("test-results");
 // EventStore.Testing appends each local cluster it starts to the file this variable names (see ClusterRecord.cs).
 const string clusterRecordVariable = "EVENTSTORE_TEST_CLUSTERS_FILE";
 var clusterRecord = testResults + File("local-clusters.txt");
+// EventStore.Testing runs the pgbouncer this variable names, when it is set, instead of searching for one (see PgBouncerBinary.cs).
+const string pgBouncerVariable = "EVENTSTORE_TEST_PGBOUNCER";
 var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
 var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
@@ -51,10 +53,36 @@ Task("Build")
     });
 });
 
+Task("PgBouncer")
+    .Description("Installs the Debian package pgbouncer for the PgBouncer tests when it is missing and the build runs as root with apt-get.")
+    .Does(() =>
+{
+    // A program named in the variable is the only one the tests look at, so it is never installed over.
+    var named = EnvironmentVariable(pgBouncerVariable);
+    var problem = string.IsNullOrEmpty(named)
+        ? FindPgBouncer() is null ? InstallPgBouncer() : null
+        : System.IO.File.Exists(named) ? null : $"{pgBouncerVariable} names {named}, which does not exist";
+    if (problem is null)
+    {
+        Information($"PgBouncer: the tests use {(string.IsNullOrEmpty(named) ? FindPgBouncer() : named)}.");
+        return;
+    }
+
+    // CI installs pgbouncer so that the PgBouncer tests run; skipping them there would pass without testing anything.
+    if (string.Equals(EnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+    {
+        throw new Exception($"PgBouncer is missing, and the build could not install the Debian package pgbouncer: {problem}.");
+    }
+
+    Warning($"PgBouncer is missing, and the build did not install it: {problem}. The PgBouncer tests will be skipped; " +
+        "to run them, install the Debian package pgbouncer (apt-get install pgbouncer) or PgBouncer by other means.");
+});
+
 Task("Test")
     .Description("Runs every test; the fixture finds or starts the PostgreSQL server itself.")
     .IsDependentOn("Format")
     .IsDependentOn("Build")
+    .IsDependentOn("PgBouncer")
     .Does(() =>
 {
     CleanDirectory(testResults);
@@ -145,6 +173,94 @@ void PrintTestTotals(DirectoryPath resultsFolder)
     }
 
     Console.WriteLine($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
+}
+
+// Where EventStore.Testing looks for pgbouncer: on PATH, then where the Debian package puts it, outside a user's PATH.
+string FindPgBouncer() =>
+    (EnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => System.IO.Path.Combine(folder, "pgbouncer"))
+        .Append("/usr/sbin/pgbouncer")
+        .FirstOrDefault(System.IO.File.Exists);
+
+// Installs the Debian package pgbouncer; returns why it could not, or null once pgbouncer is there.
+string InstallPgBouncer()
+{
+    if (!System.Environment.IsPrivilegedProcess)
+    {
+        return "the build does not run as root";
+    }
+
+    if (!System.IO.File.Exists("/usr/bin/apt-get"))
+    {
+        return "there is no apt-get";
+    }
+
+    var serviceWasListening = ListensOnLoopback(6432);
+    var problem = WithoutServiceStarts(() =>
+        AptGet("update") ?? AptGet("install -y --no-install-recommends pgbouncer"));
+    if (problem is not null)
+    {
+        return problem;
+    }
+
+    if (!serviceWasListening && ListensOnLoopback(6432))
+    {
+        Warning("PgBouncer: something listens on port 6432 since pgbouncer was installed, as the package's own service would; stop it with 'service pgbouncer stop'.");
+    }
+
+    return FindPgBouncer() is null ? "apt-get installed pgbouncer, but there is no pgbouncer on PATH or at /usr/sbin/pgbouncer" : null;
+}
+
+string AptGet(string arguments)
+{
+    var settings = new ProcessSettings
+    {
+        Arguments = arguments,
+        EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+    };
+    var exitCode = StartProcess("/usr/bin/apt-get", settings);
+    return exitCode == 0 ? null : $"'apt-get {arguments}' exited with code {exitCode}";
+}
+
+// The package starts its own pgbouncer service, which the tests do not use and which would outlive the build.
+// invoke-rc.d asks /usr/sbin/policy-rc.d before it starts a service, and exit code 101 refuses; a policy that is
+// already there (Docker images bring one) is left as it is.
+string WithoutServiceStarts(Func<string> install)
+{
+    const string policy = "/usr/sbin/policy-rc.d";
+    var ownPolicy = !System.IO.File.Exists(policy);
+    if (ownPolicy)
+    {
+        System.IO.File.WriteAllText(policy, "#!/bin/sh\n# Written by build.cake while it installs pgbouncer: start no service.\nexit 101\n");
+        System.IO.File.SetUnixFileMode(policy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    try
+    {
+        return install();
+    }
+    finally
+    {
+        if (ownPolicy)
+        {
+            System.IO.File.Delete(policy);
+        }
+    }
+}
+
+bool ListensOnLoopback(int port)
+{
+    try
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        client.Connect(System.Net.IPAddress.Loopback, port);
+        return true;
+    }
+    catch (System.Net.Sockets.SocketException)
+    {
+        return false;
+    }
 }
 
 // The test harness promises that no server it starts, PostgreSQL or pgbouncer, outlives the run, even a failed one; hold
