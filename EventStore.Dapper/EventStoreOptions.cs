@@ -38,9 +38,19 @@ public sealed record EventStoreOptions
     /// Whether appends and reads run as prepared statements (the default), so PostgreSQL plans each statement once per
     /// physical connection instead of on every call. The first use of a statement on a connection costs one extra round
     /// trip. Turn it off behind a pooler that does not keep prepared statements across transactions, such as PgBouncer
-    /// in transaction mode before version 1.21.
+    /// in transaction mode before version 1.21; the store does so itself where it finds a pooler (see
+    /// <see cref="PrepareBehindPooler"/>).
     /// </summary>
     public bool PrepareStatements { get; set; } = true;
+
+    /// <summary>
+    /// Whether statements are prepared on connections that go through a pooler too. Off by default: the store finds out,
+    /// once per connection string, whether a pooler stands between it and PostgreSQL, and prepares nothing there, since
+    /// a pooler in transaction mode runs a client's transactions in different server sessions and a prepared statement
+    /// exists only in one. Turn it on only when the pooler keeps each client's prepared statements apart: PgBouncer
+    /// 1.21 or later with <c>max_prepared_statements</c> above zero, or any pooler in session mode.
+    /// </summary>
+    public bool PrepareBehindPooler { get; set; }
 
     /// <summary>
     /// Whether the store's trace spans carry the aggregate id (<c>eventstore.aggregate_id</c>). Off by default: ids

@@ -23,7 +23,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
 
     private readonly SqlDialect _sql;
     private readonly ILogger _logger;
-    private readonly bool _prepare;
+    private readonly StatementPreparation _preparation;
     private readonly bool _recordAggregateIds;
 
     /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
@@ -34,7 +34,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         options ??= EventStoreOptions.Default;
         _sql = new SqlDialect(options);
         _logger = options.Logger ?? NullLogger.Instance;
-        _prepare = options.PrepareStatements;
+        _preparation = new StatementPreparation(options.PrepareStatements, options.PrepareBehindPooler, _logger);
         _recordAggregateIds = options.RecordAggregateIds;
         DapperTypeHandlers.EnsureNullStringHandler();
     }
@@ -65,7 +65,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         var startedAt = Stopwatch.GetTimestamp();
         try
         {
-            var (result, retried) = await StoreCommands.RunAsync(command, _prepare, (events, expectedVersion),
+            var (result, retried) = await StoreCommands.RunAsync(command, _preparation, (events, expectedVersion),
                 static (reader, append, token) => AppendStatement.ReadAsync(reader, append.events, append.expectedVersion, token),
                 cancellationToken).ConfigureAwait(false);
             AppendEnded(activity, events, retried ? AppendOutcome.Retried : AppendOutcome.Appended, result, failure: null, startedAt);
@@ -107,7 +107,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         using var activity = StoreTelemetry.StartRead("eventstore.read_stream", aggregateType, aggregateId, _recordAggregateIds);
         try
         {
-            var events = await StoreCommands.RunAsync(command, _prepare, (aggregateType, aggregateId),
+            var events = await StoreCommands.RunAsync(command, _preparation, (aggregateType, aggregateId),
                 static (reader, aggregate, token) => StreamReadStatement.ReadAsync(reader, aggregate.aggregateType, aggregate.aggregateId, token),
                 cancellationToken).ConfigureAwait(false);
             StoreTelemetry.ReadSucceeded(activity, aggregateType, events.Count);
@@ -143,7 +143,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         using var activity = StoreTelemetry.StartRead("eventstore.read_events", aggregateType: null, aggregateId: null, _recordAggregateIds);
         try
         {
-            var events = await StoreCommands.RunAsync(command, _prepare, 0,
+            var events = await StoreCommands.RunAsync(command, _preparation, 0,
                 static (reader, _, token) => LogReadStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
             StoreTelemetry.ReadSucceeded(activity, aggregateType: null, events.Count);
             return events;
@@ -165,7 +165,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         using var activity = StoreTelemetry.StartRead("eventstore.read_latest_position", aggregateType: null, aggregateId: null, _recordAggregateIds);
         try
         {
-            return await StoreCommands.RunAsync(command, _prepare, 0,
+            return await StoreCommands.RunAsync(command, _preparation, 0,
                 static (reader, _, token) => LatestPositionStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception failure)

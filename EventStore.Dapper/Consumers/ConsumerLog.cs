@@ -26,4 +26,19 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Critical,
         Message = "The consumer processor stopped every consumer: the event log breaks its assumption '{Assumption}', under which no event can be skipped")]
     public static partial void UnsafeLog(ILogger logger, Exception exception, string assumption);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer} lost its lease of epoch {Epoch} to another instance; this instance stops processing it, and tries to take it again only once that lease expires")]
+    public static partial void LeaseLost(ILogger logger, string consumer, long epoch);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Critical, Message = "The consumer processor stopped every consumer: it refuses to run behind this pooler as configured")]
+    public static partial void Refused(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Information,
+        Message = "Not listening on {Channel}: the processor's data source goes through a pooler, which does not deliver notifications, so consumers poll; set ConsumerProcessorOptions.ListenConnectionString to a direct connection to be woken at once")]
+    public static partial void NotListeningBehindPooler(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning,
+        Message = "Not listening on {Channel}: ConsumerProcessorOptions.ListenConnectionString goes through a pooler, which does not deliver notifications, so consumers poll; point it straight at PostgreSQL")]
+    public static partial void ListenConnectionBehindPooler(ILogger logger, string channel);
 }

@@ -28,6 +28,8 @@ public sealed class ConsumerProcessor
     private readonly IReadOnlyList<IConsumer> _consumers;
     private readonly ConsumerProcessorOptions _options;
     private readonly SqlDialect _sql;
+    private readonly ILogger _logger;
+    private readonly StatementPreparation _preparation;
 
     /// <summary>Prepares a processor; nothing runs until <see cref="RunAsync"/>.</summary>
     /// <param name="dataSource">Where the processor opens its connections: one per consumer for its lease, one per step, one to listen.</param>
@@ -43,6 +45,8 @@ public sealed class ConsumerProcessor
         _options = options ?? new ConsumerProcessorOptions();
         Validate(_consumers, _options);
         _sql = new SqlDialect(_options.Store);
+        _logger = _options.Store.Logger ?? NullLogger.Instance;
+        _preparation = new StatementPreparation(_options.Store.PrepareStatements, _options.Store.PrepareBehindPooler, _logger);
         DapperTypeHandlers.EnsureNullStringHandler();
     }
 
@@ -53,15 +57,26 @@ public sealed class ConsumerProcessor
     /// The log breaks an assumption that keeps consumers from skipping events, at the start or while running; every
     /// consumer is stopped first. The message names the assumption and the fix.
     /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The data source goes through a pooler, such as PgBouncer, with <see cref="ConsumerLeaseMode.AdvisoryLock"/> or
+    /// with Npgsql's automatic preparation on; every consumer is stopped first. The message names the fix.
+    /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var logger = _options.Store.Logger ?? NullLogger.Instance;
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = _consumers.Select(consumer => new ConsumerWorker(_dataSource, consumer, _sql, _options, logger, new WakeUp())).ToList();
-        var running = workers.Select(worker => StopAllWhenUnsafeAsync(worker.RunAsync(stopAll.Token), stopAll, logger)).ToList();
+        // One name per run, so that a restarted instance is a new lease holder; host and process say where it runs.
+        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        var workers = _consumers
+            .Select(consumer => new ConsumerWorker(_dataSource, consumer, _sql, _options, _logger, _preparation, owner, new WakeUp()))
+            .ToList();
+        var running = workers.Select(worker => StopAllOnRefusalAsync(worker.RunAsync(stopAll.Token), stopAll, _logger)).ToList();
+        var listenSource = _sql.Listen is not null && _options.ListenConnectionString is { } listenConnectionString
+            ? NpgsqlDataSource.Create(listenConnectionString)
+            : null;
         if (_sql.Listen is not null)
         {
-            running.Add(new NotificationListener(_dataSource, _sql, [.. workers.Select(worker => worker.WakeUp)], logger).RunAsync(stopAll.Token));
+            var listener = new NotificationListener(listenSource ?? _dataSource, listenSource is not null, _sql, [.. workers.Select(worker => worker.WakeUp)], _logger);
+            running.Add(listener.RunAsync(stopAll.Token));
         }
 
         try
@@ -71,11 +86,18 @@ public sealed class ConsumerProcessor
         finally
         {
             workers.ForEach(worker => worker.WakeUp.Dispose());
+            if (listenSource is not null)
+            {
+                await listenSource.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>An unsafe log is unsafe for every consumer, so the first worker to find it out stops the others.</summary>
-    private static async Task StopAllWhenUnsafeAsync(Task worker, CancellationTokenSource stopAll, ILogger logger)
+    /// <summary>
+    /// An unsafe log is unsafe for every consumer, and a refused setup is refused for all, so the first worker to find
+    /// either out stops the others.
+    /// </summary>
+    private static async Task StopAllOnRefusalAsync(Task worker, CancellationTokenSource stopAll, ILogger logger)
     {
         try
         {
@@ -84,6 +106,12 @@ public sealed class ConsumerProcessor
         catch (UnsafeEventLogException unsafeLog)
         {
             ConsumerLog.UnsafeLog(logger, unsafeLog, unsafeLog.Assumption);
+            await stopAll.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (PoolerRefusalException refusal)
+        {
+            ConsumerLog.Refused(logger, refusal);
             await stopAll.CancelAsync().ConfigureAwait(false);
             throw;
         }
@@ -109,7 +137,7 @@ public sealed class ConsumerProcessor
 
         ArgumentNullException.ThrowIfNull(options.Store, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
-        foreach (var interval in new[] { options.MinPollInterval, options.MaxPollInterval, options.TakeoverInterval, options.MaxRetryDelay })
+        foreach (var interval in new[] { options.MinPollInterval, options.MaxPollInterval, options.TakeoverInterval, options.MaxRetryDelay, options.LeaseDuration })
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(options));
         }
@@ -117,6 +145,23 @@ public sealed class ConsumerProcessor
         if (options.MaxPollInterval < options.MinPollInterval)
         {
             throw new ArgumentException("MaxPollInterval must not be below MinPollInterval.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.LeaseMode))
+        {
+            throw new ArgumentException($"LeaseMode {options.LeaseMode} is not a ConsumerLeaseMode.", nameof(options));
+        }
+
+        if (options.ListenConnectionString is not null)
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.ListenConnectionString);
+            }
+            catch (ArgumentException invalid)
+            {
+                throw new ArgumentException($"ListenConnectionString is not a valid Npgsql connection string: {invalid.Message}", nameof(options), invalid);
+            }
         }
     }
 }

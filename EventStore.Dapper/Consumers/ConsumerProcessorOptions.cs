@@ -18,6 +18,26 @@ public sealed record ConsumerProcessorOptions
     /// <summary>How often an instance that does not run a consumer tries to take it over; bounds failover time.</summary>
     public TimeSpan TakeoverInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How instances agree on who processes each consumer. <see cref="ConsumerLeaseMode.AdvisoryLock"/>, the default,
+    /// needs direct connections; behind PgBouncer in transaction mode use <see cref="ConsumerLeaseMode.Table"/>.
+    /// </summary>
+    public ConsumerLeaseMode LeaseMode { get; init; } = ConsumerLeaseMode.AdvisoryLock;
+
+    /// <summary>
+    /// How long a table lease lasts without renewal (<see cref="ConsumerLeaseMode.Table"/> only); the holder renews it
+    /// every third of this, polling at least as often while idle. A dead instance's consumers are taken over within this
+    /// plus <see cref="TakeoverInterval"/>.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A connection string straight to PostgreSQL, for the one connection that LISTENs for appends' notifications when
+    /// the processor's data source goes through a pooler, which does not deliver them. <see langword="null"/> (the
+    /// default) listens on the data source when it connects directly, and otherwise relies on polling alone.
+    /// </summary>
+    public string? ListenConnectionString { get; init; }
+
     /// <summary>How long a running transaction may hold a consumer back before it is reported.</summary>
     public TimeSpan BlockedWarningAfter { get; init; } = TimeSpan.FromSeconds(5);
 

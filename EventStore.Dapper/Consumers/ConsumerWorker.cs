@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using EventStore.Consumers;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,6 +18,8 @@ internal sealed class ConsumerWorker
     private readonly SqlDialect _sql;
     private readonly ConsumerProcessorOptions _options;
     private readonly ILogger _logger;
+    private readonly StatementPreparation _preparation;
+    private readonly string _owner;
     private readonly string[]? _aggregateTypes;
     private readonly GapFrontier _frontier = new();
     private readonly PassedGaps _passedGaps = new();
@@ -29,9 +30,12 @@ internal sealed class ConsumerWorker
     private long _knownCheckpoint = -1;
 
     public ConsumerWorker(
-        NpgsqlDataSource dataSource, IConsumer consumer, SqlDialect sql, ConsumerProcessorOptions options, ILogger logger, WakeUp wakeUp)
+        NpgsqlDataSource dataSource, IConsumer consumer, SqlDialect sql, ConsumerProcessorOptions options, ILogger logger,
+        StatementPreparation preparation, string owner, WakeUp wakeUp)
     {
         _dataSource = dataSource;
+        _preparation = preparation;
+        _owner = owner;
         _consumer = consumer;
         _sql = sql;
         _options = options;
@@ -45,7 +49,7 @@ internal sealed class ConsumerWorker
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var lease = new ConsumerLease(_dataSource, _sql, _consumer.Name, _options.TakeoverInterval, _options.Store.PrepareStatements);
+        var lease = CreateLease();
         await using var disposeLease = lease.ConfigureAwait(false);
         var pollInterval = _options.MinPollInterval;
         var retryDelay = FirstRetryDelay;
@@ -61,13 +65,18 @@ internal sealed class ConsumerWorker
             {
                 break;
             }
+            catch (LeaseLostException lost)
+            {
+                ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
+                _knownCheckpoint = -1;
+            }
             catch (HandlerFailure failure)
             {
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
                 ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.FailedEvent.GlobalPosition, failure.FailedEvent.EventType, retryDelay);
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception failure) when (failure is not UnsafeEventLogException
+            catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException)
                                             && (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // A lost connection, a restarted server: start again from the stored checkpoint on a new connection.
@@ -81,11 +90,14 @@ internal sealed class ConsumerWorker
     }
 
     /// <summary>Does one step of work; true when the checkpoint moved, so the next step should follow at once.</summary>
-    private async Task<bool> StepAsync(ConsumerLease lease, CancellationToken cancellationToken)
+    private async Task<bool> StepAsync(IConsumerLease lease, CancellationToken cancellationToken)
     {
-        switch (await lease.HoldAsync(cancellationToken).ConfigureAwait(false))
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposeConnection = connection.ConfigureAwait(false);
+        switch (await lease.HoldAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             case LeaseState.NotHeld:
+                await connection.CloseAsync().ConfigureAwait(false);
                 await Task.Delay(_options.TakeoverInterval, cancellationToken).ConfigureAwait(false);
                 return false;
             case LeaseState.Taken:
@@ -94,26 +106,26 @@ internal sealed class ConsumerWorker
                 break;
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var disposeConnection = connection.ConfigureAwait(false);
-        if (_knownCheckpoint < 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(_sql.EnsureCheckpoint, new ConsumerParameters(_consumer.Name), cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-        }
-
         var safePosition = await ProbeAsync(connection, cancellationToken).ConfigureAwait(false);
         if (safePosition <= _knownCheckpoint)
         {
             return false;
         }
 
-        return await HandleBatchAsync(connection, safePosition, cancellationToken).ConfigureAwait(false);
+        return await HandleBatchAsync(lease, connection, safePosition, cancellationToken).ConfigureAwait(false);
+    }
+
+    private IConsumerLease CreateLease()
+    {
+        var logCheck = new LogCheck(_sql, _preparation, _options.TakeoverInterval);
+        return _options.LeaseMode == ConsumerLeaseMode.Table
+            ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_consumer.Name, _owner, _options.LeaseDuration), logCheck)
+            : new AdvisoryLockLease(_dataSource, _sql, _consumer.Name, logCheck);
     }
 
     private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps), _options.Store.PrepareStatements, 0,
+        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps), _preparation, 0,
             static (reader, _, token) => FrontierProbeStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         if (probe.LatePosition is { } late)
         {
@@ -133,11 +145,11 @@ internal sealed class ConsumerWorker
         return safePosition;
     }
 
-    private async Task<bool> HandleBatchAsync(NpgsqlConnection connection, long safePosition, CancellationToken cancellationToken)
+    private async Task<bool> HandleBatchAsync(IConsumerLease lease, NpgsqlConnection connection, long safePosition, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeTransaction = transaction.ConfigureAwait(false);
-        var checkpoint = await LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await lease.LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (checkpoint > _frontier.LastPosition)
         {
             throw SequenceBehind(checkpoint);
@@ -158,9 +170,7 @@ internal sealed class ConsumerWorker
 
         // A full batch may stop short of the frontier; otherwise every position up to it is settled and seen.
         var reached = events.Count == _options.BatchSize ? events[^1].GlobalPosition : safePosition;
-        await connection.ExecuteAsync(new CommandDefinition(
-            _sql.SaveCheckpoint, new ConsumerParameters(_consumer.Name, toPosition: reached), transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+        await lease.SaveCheckpointAsync(connection, transaction, reached, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_aggregateTypes is null)
         {
@@ -176,14 +186,8 @@ internal sealed class ConsumerWorker
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
     {
         var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
-        return await StoreCommands.RunAsync(command, _options.Store.PrepareStatements, 0,
+        return await StoreCommands.RunAsync(command, _preparation, 0,
             static (reader, _, token) => ConsumerBatchStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            _sql.LockCheckpoint, new ConsumerParameters(_consumer.Name), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(NpgsqlTransaction transaction, PersistedEvent @event, CancellationToken cancellationToken)
@@ -238,10 +242,14 @@ internal sealed class ConsumerWorker
             ? _options.MinPollInterval
             : pollInterval;
 
-    /// <summary>Waits for a notification or the poll interval, and returns the next interval: short after news, longer after silence.</summary>
+    /// <summary>
+    /// Waits for a notification or the poll interval, and returns the next interval: short after news, longer after
+    /// silence. A table lease's holder wakes at least every third of the lease, so that it renews the lease in time.
+    /// </summary>
     private async Task<TimeSpan> WaitAsync(TimeSpan pollInterval, CancellationToken cancellationToken)
     {
-        var notified = await WakeUp.WaitAsync(pollInterval, cancellationToken).ConfigureAwait(false);
+        var wait = _options.LeaseMode == ConsumerLeaseMode.Table && _options.LeaseDuration / 3 < pollInterval ? _options.LeaseDuration / 3 : pollInterval;
+        var notified = await WakeUp.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         return notified ? _options.MinPollInterval : TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, _options.MaxPollInterval.Ticks));
     }
 

@@ -5,9 +5,15 @@ namespace EventStore.Dapper;
 
 /// <summary>
 /// LISTENs on the store's channel and wakes every worker on each notification. Notifications can be lost (across a
-/// reconnect, behind a transaction-pooling proxy), so they only shorten waits; polling stays the guarantee.
+/// reconnect), so they only shorten waits; polling stays the guarantee. A pooler in transaction mode delivers none, so
+/// behind one the listener gives up at once and says so.
 /// </summary>
-internal sealed class NotificationListener(NpgsqlDataSource dataSource, SqlDialect sql, IReadOnlyList<WakeUp> wakeUps, ILogger logger)
+/// <param name="dataSource">Where the listening connection comes from.</param>
+/// <param name="dedicated">Whether <paramref name="dataSource"/> is the one made from <see cref="ConsumerProcessorOptions.ListenConnectionString"/>.</param>
+/// <param name="sql">The LISTEN statement.</param>
+/// <param name="wakeUps">One per worker.</param>
+/// <param name="logger">Where failures go.</param>
+internal sealed class NotificationListener(NpgsqlDataSource dataSource, bool dedicated, SqlDialect sql, IReadOnlyList<WakeUp> wakeUps, ILogger logger)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
@@ -20,6 +26,7 @@ internal sealed class NotificationListener(NpgsqlDataSource dataSource, SqlDiale
             try
             {
                 await ListenAsync(() => retryDelay = FirstRetryDelay, cancellationToken).ConfigureAwait(false);
+                return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -42,10 +49,25 @@ internal sealed class NotificationListener(NpgsqlDataSource dataSource, SqlDiale
         }
     }
 
+    /// <summary>Listens until the connection fails, which throws, or returns at once behind a pooler.</summary>
     private async Task ListenAsync(Action onListening, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeConnection = connection.ConfigureAwait(false);
+        if (await BackendProcessStatement.IsBehindPoolerAsync(connection, transaction: null, cancellationToken).ConfigureAwait(false))
+        {
+            if (dedicated)
+            {
+                ConsumerLog.ListenConnectionBehindPooler(logger, sql.NotifyChannel!);
+            }
+            else
+            {
+                ConsumerLog.NotListeningBehindPooler(logger, sql.NotifyChannel!);
+            }
+
+            return;
+        }
+
         connection.Notification += (_, _) => WakeAll();
         var listen = new NpgsqlCommand(sql.Listen, connection);
         await using (listen.ConfigureAwait(false))

@@ -7,6 +7,7 @@ internal static class SchemaStatements
     {
         var eventsTable = Identifier.Quote(names.Events);
         var headsTable = Identifier.Quote(names.Heads);
+        var checkpointsTable = Identifier.Quote(names.Checkpoints);
 
         return $"""
             -- EventStore for .NET: the append-only event log and the aggregate heads.
@@ -43,12 +44,18 @@ internal static class SchemaStatements
                 CONSTRAINT {Identifier.Quote(names.HeadsPrimaryKey)} PRIMARY KEY (aggregate_type, aggregate_id)
             );
 
-            CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.Checkpoints)} (
+            CREATE TABLE IF NOT EXISTS {checkpointsTable} (
                 consumer_name     TEXT        NOT NULL,
                 global_position   BIGINT      NOT NULL DEFAULT 0,
                 updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
                 CONSTRAINT {Identifier.Quote(names.CheckpointsPrimaryKey)} PRIMARY KEY (consumer_name)
             );
+
+            -- The consumer processor's table leases (ConsumerLeaseMode.Table); added to checkpoint tables made before them.
+            ALTER TABLE {checkpointsTable}
+                ADD COLUMN IF NOT EXISTS lease_owner      TEXT        NULL,
+                ADD COLUMN IF NOT EXISTS lease_epoch      BIGINT      NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMPTZ NULL;
 
             """;
     }

@@ -42,6 +42,7 @@ public sealed class SqlDialect
         SaveCheckpoint = ConsumerStatements.SaveCheckpoint(checkpointsTable);
         TryLease = ConsumerStatements.TryLease;
         ReleaseLease = ConsumerStatements.ReleaseLease;
+        TableLease = new TableLeaseStatement(checkpointsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -85,6 +86,8 @@ public sealed class SqlDialect
 
     /// <summary>Gives a lease up, so a pooled connection does not keep holding it once closed.</summary>
     internal string ReleaseLease { get; }
+
+    internal TableLeaseStatement TableLease { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }

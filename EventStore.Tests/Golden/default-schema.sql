@@ -38,3 +38,9 @@ CREATE TABLE IF NOT EXISTS "consumer_checkpoints" (
     updated_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
     CONSTRAINT "consumer_checkpoints_pkey" PRIMARY KEY (consumer_name)
 );
+
+-- The consumer processor's table leases (ConsumerLeaseMode.Table); added to checkpoint tables made before them.
+ALTER TABLE "consumer_checkpoints"
+    ADD COLUMN IF NOT EXISTS lease_owner      TEXT        NULL,
+    ADD COLUMN IF NOT EXISTS lease_epoch      BIGINT      NOT NULL DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMPTZ NULL;

@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace EventStore.Dapper;
+
+/// <summary>
+/// What makes one instance the only one processing a consumer (<see cref="ConsumerLeaseMode"/>), and the checkpoint
+/// reads and writes that the lease guards.
+/// </summary>
+internal interface IConsumerLease : IAsyncDisposable
+{
+    /// <summary>
+    /// Whether this instance holds the lease now, taking it if it is free, and making the consumer's checkpoint row
+    /// first if there is none. When it takes the lease, and now and then
+    /// after, it also checks what the processor assumes of the log, and throws <see cref="UnsafeEventLogException"/>
+    /// when an assumption does not hold.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
+    Task<LeaseState> HoldAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Reads the checkpoint and locks it for the batch that <paramref name="transaction"/> runs.</summary>
+    /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
+    Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Moves the checkpoint in the batch's transaction.</summary>
+    /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
+    Task SaveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long position, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up, if this instance holds it, so that another may take it at once.</summary>
+    Task ReleaseAsync();
+}
