@@ -20,34 +20,45 @@ internal sealed class ConsumerDatabase : IAsyncDisposable
 
     private readonly List<RunningProcessor> _processors = [];
 
-    private ConsumerDatabase(StoreDatabase store, CapturingLogger log)
+    private ConsumerDatabase(StoreDatabase store, CapturingLogger log, ProcessorSetup setup)
     {
         Store = store;
         Log = log;
+        Setup = setup;
     }
+
+    /// <summary>How the processors share consumers and reach the server.</summary>
+    public ProcessorSetup Setup { get; }
 
     public StoreDatabase Store { get; }
 
     /// <summary>What the processors logged at Information and above; failure messages quote its warnings and errors.</summary>
     public CapturingLogger Log { get; }
 
-    /// <summary>Options that keep the tests short: quick polls, takeovers and retries, and the store's tables and channel.</summary>
+    /// <summary>
+    /// Options that keep the tests short: quick polls, takeovers and retries, one-second table leases, and the store's
+    /// tables and channel. Through a pooler, notifications come over a direct connection.
+    /// </summary>
     public ConsumerProcessorOptions ProcessorOptions => new()
     {
         Store = Store.Options,
         MaxPollInterval = TimeSpan.FromMilliseconds(250),
         TakeoverInterval = TimeSpan.FromMilliseconds(250),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+        LeaseMode = Setup.LeaseMode,
+        LeaseDuration = TimeSpan.FromSeconds(1),
+        ListenConnectionString = Setup.Route == ServerRoute.PgBouncer ? Store.Database.ConnectionString : null,
     };
 
-    public static async Task<ConsumerDatabase> CreateAsync(string? notifyChannel = null)
+    public static async Task<ConsumerDatabase> CreateAsync(string? notifyChannel = null, ProcessorSetup? setup = null)
     {
+        setup ??= ProcessorSetup.Default;
         var log = new CapturingLogger();
-        var store = await StoreDatabase.CreateAsync(new EventStoreOptions { NotifyChannel = notifyChannel, Logger = log });
+        var store = await StoreDatabase.CreateAsync(new EventStoreOptions { NotifyChannel = notifyChannel, Logger = log }, setup.Route);
         await using var connection = await store.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(SeenTable.Create, connection);
         await command.ExecuteNonQueryAsync();
-        return new ConsumerDatabase(store, log);
+        return new ConsumerDatabase(store, log, setup);
     }
 
     public Task<NpgsqlConnection> OpenConnectionAsync() => Store.OpenConnectionAsync();
@@ -57,7 +68,7 @@ internal sealed class ConsumerDatabase : IAsyncDisposable
 
     public RunningProcessor Start(string instance, ConsumerProcessorOptions options, params IConsumer[] consumers)
     {
-        var processor = RunningProcessor.Start(Store.Database.ConnectionString, instance, options, consumers);
+        var processor = RunningProcessor.Start(Store.ConnectionString, instance, options, consumers);
         _processors.Add(processor);
         return processor;
     }

@@ -5,14 +5,15 @@ using static EventStore.Tests.Store.ReadTestSupport;
 namespace EventStore.Tests.Consumers;
 
 /// <summary>What one processor does for its consumers: order, batches, scopes, retries, stopping and waking up.</summary>
-public sealed class ConsumerProcessorTests
+[TestFixtureSource(typeof(ProcessorSetup), nameof(ProcessorSetup.Supported))]
+public sealed class ConsumerProcessorTests(ProcessorSetup setup)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     [Test]
     public async Task Delivers_the_events_already_stored_from_the_start_in_global_position_order()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         await AppendInterleavedAsync(db, appends: 10);
         var stored = await db.ReadAllAsync();
         var consumer = new SeenConsumer();
@@ -33,7 +34,7 @@ public sealed class ConsumerProcessorTests
     public async Task Each_batch_runs_in_one_transaction_of_at_most_BatchSize_events_that_also_moves_the_checkpoint()
     {
         const int batchSize = 7;
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         await AppendInterleavedAsync(db, appends: 10);
         var stored = await db.ReadAllAsync();
 
@@ -55,7 +56,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task A_scoped_consumer_receives_only_its_aggregate_types_and_its_checkpoint_moves_past_the_others()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         await AppendInterleavedAsync(db, appends: 9);
         await db.AppendAsync(Events("Invoice", NewId(), 1));
         var stored = await db.ReadAllAsync();
@@ -78,7 +79,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task A_handler_that_throws_once_rolls_its_batch_back_and_the_retry_handles_every_event_exactly_once()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var stored = await db.AppendAsync(Events("Order", NewId(), 10));
         var poison = stored[4];
         var thrown = 0;
@@ -104,7 +105,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task A_consumer_whose_handler_keeps_failing_does_not_hold_up_another_consumer_of_the_same_processor()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var stored = await db.AppendAsync(Events("Order", NewId(), 5));
         var failing = true;
         var failures = 0;
@@ -145,7 +146,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task Cancelling_an_idle_processor_stops_RunAsync_promptly_and_it_returns_without_throwing()
     {
-        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel);
+        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel, setup);
         var stored = await db.AppendAsync(Events("Order", NewId(), 1));
         var processor = db.Start("instance-a", new SeenConsumer());
         await db.WaitUntilSeenAsync(stored, Bound);
@@ -160,7 +161,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task Cancelling_a_processor_inside_a_handler_rolls_that_batch_back_and_RunAsync_returns_without_throwing()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var first = await db.AppendAsync(Events("Order", NewId(), 1));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var consumer = new SeenConsumer();
@@ -188,7 +189,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task A_processor_restarted_on_the_same_data_source_resumes_after_its_checkpoint_without_delivering_anything_twice()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var before = await db.AppendAsync(Events("Order", NewId(), 5));
         var first = db.Start("instance-a", new SeenConsumer());
         await db.WaitUntilSeenAsync(before, Bound);
@@ -204,13 +205,19 @@ public sealed class ConsumerProcessorTests
         restarted.Calls.Select(e => e.EventId).ShouldBe(after.Select(e => e.EventId));
     }
 
-    // Both poll intervals are a minute, so only the notification can bring the second event within the bound.
+    // Both poll intervals are a minute, and a table lease is renewed only every minute, so only the notification can
+    // bring the second event within the bound. Behind PgBouncer it comes over the direct ListenConnectionString.
     [Test]
     public async Task With_a_notify_channel_an_append_is_delivered_without_waiting_for_a_poll()
     {
-        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel);
+        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel, setup);
         var first = await db.AppendAsync(Events("Order", NewId(), 1));
-        var options = db.ProcessorOptions with { MinPollInterval = TimeSpan.FromMinutes(1), MaxPollInterval = TimeSpan.FromMinutes(1) };
+        var options = db.ProcessorOptions with
+        {
+            MinPollInterval = TimeSpan.FromMinutes(1),
+            MaxPollInterval = TimeSpan.FromMinutes(1),
+            LeaseDuration = TimeSpan.FromMinutes(3),
+        };
         db.Start("instance-a", options, new SeenConsumer());
         await db.WaitUntilSeenAsync(first, TimeSpan.FromSeconds(5));
 
@@ -223,7 +230,7 @@ public sealed class ConsumerProcessorTests
     [Test]
     public async Task Without_a_notify_channel_an_append_is_delivered_by_polling()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         db.Start("instance-a", db.ProcessorOptions with { MaxPollInterval = new ConsumerProcessorOptions().MaxPollInterval }, new SeenConsumer());
         await Task.Delay(TimeSpan.FromMilliseconds(1500));
 

@@ -11,7 +11,8 @@ namespace EventStore.Tests.Consumers;
 /// become visible out of order and some never do. Two instances run the same consumer, and it must still end up with
 /// exactly the committed events, each once, in position order.
 /// </summary>
-public sealed class GapSafetyTortureTests
+[TestFixtureSource(typeof(ProcessorSetup), nameof(ProcessorSetup.Supported))]
+public sealed class GapSafetyTortureTests(ProcessorSetup setup)
 {
     private const int Writers = 8;
     private const string Order = "Order";
@@ -23,7 +24,7 @@ public sealed class GapSafetyTortureTests
     {
         var seed = Environment.TickCount;
         await TestContext.Out.WriteLineAsync($"Random seed: {seed}");
-        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel);
+        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel, setup);
         db.Start("instance-a", new SeenConsumer());
         db.Start("instance-b", new SeenConsumer());
         var ledger = new AppendLedger();

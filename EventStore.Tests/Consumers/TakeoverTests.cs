@@ -9,7 +9,8 @@ namespace EventStore.Tests.Consumers;
 /// instance that holds the consumer is always busy, and whatever happens to it the consumer must see every committed
 /// event exactly once.
 /// </summary>
-public sealed class TakeoverTests
+[TestFixtureSource(typeof(ProcessorSetup), nameof(ProcessorSetup.Supported))]
+public sealed class TakeoverTests(ProcessorSetup setup)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan TakesOverWithin = TimeSpan.FromSeconds(5);
@@ -22,7 +23,7 @@ public sealed class TakeoverTests
     [Test]
     public async Task When_the_instance_holding_the_consumer_dies_the_other_takes_over_within_seconds_and_nothing_is_lost_or_doubled()
     {
-        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel);
+        await using var db = await ConsumerDatabase.CreateAsync(ConsumerDatabase.Channel, setup);
         var consumers = Instances.ToDictionary(instance => instance, _ => new SeenConsumer());
         var processors = Instances.ToDictionary(instance => instance, instance => db.Start(instance, consumers[instance]));
         var ledger = new AppendLedger();
@@ -78,7 +79,7 @@ public sealed class TakeoverTests
     [Test]
     public async Task After_a_clean_stop_the_other_instance_takes_over_while_the_stopped_instances_data_source_stays_open()
     {
-        await using var db = await ConsumerDatabase.CreateAsync();
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var before = await db.AppendAsync(Events("Order", NewId(), 5));
         var processors = Instances.ToDictionary(instance => instance, instance => db.Start(instance, new SeenConsumer()));
         var holder = (await db.WaitUntilSeenAsync(before, Bound))[^1].Instance;

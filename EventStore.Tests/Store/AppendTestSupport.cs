@@ -64,6 +64,17 @@ internal static class AppendTestSupport
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The server process that runs <paramref name="transaction"/>. Behind a pooler it is not the connection's
+    /// <c>ProcessID</c>, which the pooler made up, and it holds only until the transaction ends; so the transaction has
+    /// begun on the server when this returns.
+    /// </summary>
+    public static async Task<int> ServerProcessIdAsync(NpgsqlTransaction transaction)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", transaction.Connection, transaction);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, string aggregateType, string aggregateId)
     {
         await using var command = new NpgsqlCommand(sql, connection);

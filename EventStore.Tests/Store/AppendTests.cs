@@ -7,7 +7,9 @@ using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class AppendTests : StoreFixture
+[TestFixture(ServerRoute.Direct)]
+[TestFixture(ServerRoute.PgBouncer)]
+public sealed class AppendTests(ServerRoute route) : StoreFixture(route)
 {
     private const string Order = "Order";
 

@@ -10,7 +10,9 @@ namespace EventStore.Tests.Store;
 /// every other writer waits for one of its locks, so the others queue behind it instead of running one after another,
 /// however slowly a loaded machine starts them.
 /// </summary>
-public sealed class ConcurrencyTests : StoreFixture
+[TestFixture(ServerRoute.Direct)]
+[TestFixture(ServerRoute.PgBouncer)]
+public sealed class ConcurrencyTests(ServerRoute route) : StoreFixture(route)
 {
     private const string Order = "Order";
     private const int Writers = 8;
@@ -108,13 +110,13 @@ public sealed class ConcurrencyTests : StoreFixture
         await using var connection = await Db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         // BEGIN is only sent with the first command; send it now so the race starts inside the transaction.
-        await ExecuteAsync(transaction, "SELECT 1");
-        Volatile.Write(ref backends[writer], connection.ProcessID);
+        var backend = await ServerProcessIdAsync(transaction);
+        Volatile.Write(ref backends[writer], backend);
         await start;
         try
         {
             var result = await Db.Store.AppendAsync(transaction, expectedVersion, events);
-            await WaitUntilTheOthersWaitForALockAsync(backends, connection.ProcessID);
+            await WaitUntilTheOthersWaitForALockAsync(backends, backend);
             await transaction.CommitAsync();
             return result;
         }

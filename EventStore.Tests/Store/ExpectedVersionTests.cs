@@ -5,7 +5,9 @@ using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class ExpectedVersionTests : StoreFixture
+[TestFixture(ServerRoute.Direct)]
+[TestFixture(ServerRoute.PgBouncer)]
+public sealed class ExpectedVersionTests(ServerRoute route) : StoreFixture(route)
 {
     private const string Order = "Order";
 

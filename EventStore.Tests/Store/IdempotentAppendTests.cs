@@ -4,7 +4,9 @@ using static EventStore.Tests.Store.AppendTestSupport;
 namespace EventStore.Tests.Store;
 
 /// <summary>The README's retry rules: an exact retry gets the original result back, anything else is a described conflict.</summary>
-public sealed class IdempotentAppendTests : StoreFixture
+[TestFixture(ServerRoute.Direct)]
+[TestFixture(ServerRoute.PgBouncer)]
+public sealed class IdempotentAppendTests(ServerRoute route) : StoreFixture(route)
 {
     private const string Order = "Order";
 
@@ -185,9 +187,10 @@ public sealed class IdempotentAppendTests : StoreFixture
         var original = await Db.Store.AppendAsync(originalTransaction, ExpectedVersion.Exact(1), events);
         await using var retryConnection = await Db.OpenConnectionAsync();
         await using var retryTransaction = await retryConnection.BeginTransactionAsync();
+        var retryBackend = await ServerProcessIdAsync(retryTransaction);
 
         var racing = Db.Store.AppendAsync(retryTransaction, ExpectedVersion.Exact(1), events);
-        await ReadTestSupport.WaitUntilBlockedAsync(observer, retryConnection.ProcessID);
+        await ReadTestSupport.WaitUntilBlockedAsync(observer, retryBackend);
         await originalTransaction.CommitAsync();
 
         await Should.ThrowAsync<OptimisticConcurrencyException>(() => racing);

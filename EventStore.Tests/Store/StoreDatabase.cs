@@ -4,36 +4,67 @@ using Npgsql;
 
 namespace EventStore.Tests.Store;
 
-/// <summary>A fresh database with the store's schema, for one fixture; tests in it use their own aggregate ids.</summary>
+/// <summary>
+/// A fresh database with the store's schema, for one fixture; tests in it use their own aggregate ids. Its clients
+/// reach it by its <see cref="ServerRoute"/>; the schema is always made directly.
+/// </summary>
 internal sealed class StoreDatabase : IAsyncDisposable
 {
-    private StoreDatabase(TemporaryDatabase database, EventStoreOptions options)
+    private StoreDatabase(TemporaryDatabase database, EventStoreOptions options, string connectionString)
     {
         Database = database;
         Options = options;
+        ConnectionString = connectionString;
         Store = new PostgresEventStore(options);
     }
 
     public TemporaryDatabase Database { get; }
 
+    /// <summary>The connection string the fixture's clients use: direct, or through PgBouncer.</summary>
+    public string ConnectionString { get; }
+
     public EventStoreOptions Options { get; }
 
     public PostgresEventStore Store { get; }
 
-    public static async Task<StoreDatabase> CreateAsync(EventStoreOptions? options = null)
+    public static async Task<StoreDatabase> CreateAsync(EventStoreOptions? options = null, ServerRoute route = ServerRoute.Direct)
     {
         options ??= EventStoreOptions.Default;
         var database = await TestServer.CreateDatabaseAsync();
+        string connectionString;
+        try
+        {
+            connectionString = await ServerRoutes.ConnectionStringAsync(route, database.ConnectionString);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+
         await using (var connection = await database.OpenConnectionAsync())
         await using (var command = new NpgsqlCommand(MigrationEmitter.Render(options), connection))
         {
             await command.ExecuteNonQueryAsync();
         }
 
-        return new StoreDatabase(database, options);
+        return new StoreDatabase(database, options, connectionString);
     }
 
-    public Task<NpgsqlConnection> OpenConnectionAsync() => Database.OpenConnectionAsync();
+    public async Task<NpgsqlConnection> OpenConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in a transaction of its own on a new connection and commits it.</summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlTransaction, Task<T>> work)

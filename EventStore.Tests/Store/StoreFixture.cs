@@ -1,7 +1,10 @@
 namespace EventStore.Tests.Store;
 
-/// <summary>A fixture with a database of its own, created with the store's schema before its tests and dropped after.</summary>
-public abstract class StoreFixture
+/// <summary>
+/// A fixture with a database of its own, created with the store's schema before its tests and dropped after. A
+/// fixture that is part of the store's contract runs once per <see cref="ServerRoute"/>.
+/// </summary>
+public abstract class StoreFixture(ServerRoute route = ServerRoute.Direct)
 {
     private StoreDatabase? _db;
 
@@ -9,7 +12,7 @@ public abstract class StoreFixture
     internal StoreDatabase Db => _db ?? throw new InvalidOperationException("The fixture's database exists only while its tests run.");
 
     [OneTimeSetUp]
-    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync();
+    public async Task CreateDatabase() => _db = await StoreDatabase.CreateAsync(route: route);
 
     [OneTimeTearDown]
     public async Task DropDatabase()

@@ -4,7 +4,9 @@ using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;
 
-public sealed class StreamReadTests : StoreFixture
+[TestFixture(ServerRoute.Direct)]
+[TestFixture(ServerRoute.PgBouncer)]
+public sealed class StreamReadTests(ServerRoute route) : StoreFixture(route)
 {
     private PostgresEventStore Store => Db.Store;
 
