@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EventStore.Testing;
 using Npgsql;
+using static EventStore.Tests.Harness.ProcessChecks;
 
 namespace EventStore.Tests.Harness;
 
@@ -91,27 +92,8 @@ public sealed class LocalClusterTests
     private static DateTime RecordedStart(string[] fields) =>
         new(long.Parse(fields[2], CultureInfo.InvariantCulture), DateTimeKind.Utc);
 
-    private static DateTime StartTime(int processId)
-    {
-        using var process = Process.GetProcessById(processId);
-        return process.StartTime.ToUniversalTime();
-    }
-
     private static int PostmasterProcessId(string folder) =>
         int.Parse(File.ReadLines(Path.Combine(folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static async Task<bool> AcceptsConnectionsAsync(string connectionString)
     {
@@ -124,16 +106,6 @@ public sealed class LocalClusterTests
         catch (NpgsqlException)
         {
             return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), $"waited too long for {what}");
-            await Task.Delay(50);
         }
     }
 }

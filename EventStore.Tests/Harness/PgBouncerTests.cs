@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EventStore.Testing;
 using Npgsql;
+using static EventStore.Tests.Harness.ProcessChecks;
 
 namespace EventStore.Tests.Harness;
 
@@ -243,35 +244,6 @@ public sealed class PgBouncerTests
         catch (NpgsqlException)
         {
             return false;
-        }
-    }
-
-    private static DateTime StartTime(int processId)
-    {
-        using var process = Process.GetProcessById(processId);
-        return process.StartTime.ToUniversalTime();
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), $"waited too long for {what}");
-            await Task.Delay(50);
         }
     }
 }
