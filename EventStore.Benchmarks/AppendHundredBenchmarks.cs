@@ -12,6 +12,10 @@ public class AppendHundredBenchmarks
     [Benchmark]
     public Task Ours() => Contenders.OursAppendAsync(Count);
 
+    /// <summary>Our store with <c>PrepareStatements = false</c>, straight to PostgreSQL.</summary>
+    [Benchmark]
+    public Task OursNotPrepared() => Contenders.OursNotPreparedAppendAsync(Count);
+
     /// <summary>The two-table design's floor: head upsert plus unnest insert, one prepared statement (see <c>RawSql</c>).</summary>
     [Benchmark(Baseline = true)]
     public Task RawTwoTables() => Contenders.RawTwoTablesAppendAsync(Count);

@@ -23,6 +23,8 @@ internal static class ChartWriter
     private static readonly Dictionary<string, Color> Colors = new(StringComparer.Ordinal)
     {
         [ContenderNames.Ours] = Color.FromHex("#1f77b4"),
+        // Ours in other settings, in lighter blues, so the eye groups them with ours.
+        [ContenderNames.OursNotPrepared] = Color.FromHex("#aec7e8"),
         ["RawTwoTables"] = Color.FromHex("#2ca02c"),
         ["RawSingleTable"] = Color.FromHex("#98df8a"),
         ["RawNpgsql"] = Color.FromHex("#7f7f7f"),

@@ -4,11 +4,13 @@ namespace EventStore.Benchmarks;
 internal static class ContenderNames
 {
     public const string Ours = "Ours";
+    public const string OursNotPrepared = "OursNotPrepared";
 
-    public static readonly string[] Methods = [Ours, "RawTwoTables", "RawSingleTable", "RawNpgsql", "Marten"];
+    public static readonly string[] Methods = [Ours, OursNotPrepared, "RawTwoTables", "RawSingleTable", "RawNpgsql", "Marten"];
 
     public static string Display(string method) => method switch
     {
+        OursNotPrepared => "Ours, not prepared",
         "RawTwoTables" => "Raw two tables",
         "RawSingleTable" => "Raw single table",
         "RawNpgsql" => "Raw Npgsql",
