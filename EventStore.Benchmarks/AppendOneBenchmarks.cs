@@ -13,6 +13,10 @@ public class AppendOneBenchmarks
     [Benchmark]
     public Task OursNotPrepared() => Contenders.OursNotPreparedAppendAsync(1);
 
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    [Benchmark]
+    public Task OursViaPgBouncer() => Contenders.OursViaPgBouncerAppendAsync(1);
+
     /// <summary>The two-table design's floor: head upsert plus unnest insert, one prepared statement (see <c>RawSql</c>).</summary>
     [Benchmark(Baseline = true)]
     public Task RawTwoTables() => Contenders.RawTwoTablesAppendAsync(1);

@@ -25,6 +25,7 @@ internal static class ChartWriter
         [ContenderNames.Ours] = Color.FromHex("#1f77b4"),
         // Ours in other settings, in lighter blues, so the eye groups them with ours.
         [ContenderNames.OursNotPrepared] = Color.FromHex("#aec7e8"),
+        [ContenderNames.OursViaPgBouncer] = Color.FromHex("#17becf"),
         ["RawTwoTables"] = Color.FromHex("#2ca02c"),
         ["RawSingleTable"] = Color.FromHex("#98df8a"),
         ["RawNpgsql"] = Color.FromHex("#7f7f7f"),

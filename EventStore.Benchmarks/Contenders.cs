@@ -6,6 +6,10 @@ namespace EventStore.Benchmarks;
 /// <summary>The operations each benchmark times, one per contender, so every scenario calls them the same way.</summary>
 internal static class Contenders
 {
+    /// <summary>
+    /// The store with the default options, straight to PostgreSQL and through PgBouncer alike: it decides per connection
+    /// string whether to prepare, as an application's one store would.
+    /// </summary>
     public static readonly PostgresEventStore Store = new();
 
     /// <summary>The store as it runs behind a pooler, but straight to PostgreSQL, so the pooler's hop can be told apart.</summary>
@@ -14,6 +18,8 @@ internal static class Contenders
     public static Task OursAppendAsync(int count) => AppendAsync(Store, BenchEnvironment.DataSource, "ours", count);
 
     public static Task OursNotPreparedAppendAsync(int count) => AppendAsync(NotPreparedStore, BenchEnvironment.DataSource, "ours-np", count);
+
+    public static Task OursViaPgBouncerAppendAsync(int count) => AppendAsync(Store, BenchEnvironment.PgBouncerDataSource, "ours-pgb", count);
 
     public static async Task RawTwoTablesAppendAsync(int count)
     {

@@ -31,6 +31,11 @@ public class GlobalScanBenchmarks
     [Benchmark]
     public Task<int> OursNotPrepared() => ScanAsync(Contenders.NotPreparedStore, BenchEnvironment.DataSource);
 
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public Task<int> OursViaPgBouncer() => ScanAsync(Contenders.Store, BenchEnvironment.PgBouncerDataSource);
+
     /// <summary>Hand-written Npgsql: the same SQL, an <c>NpgsqlDataReader</c> into the same records.</summary>
     /// <returns>The number of events read.</returns>
     [Benchmark(Baseline = true)]
