@@ -12,6 +12,14 @@ public class AppendHundredBenchmarks
     [Benchmark]
     public Task Ours() => Contenders.OursAppendAsync(Count);
 
+    /// <summary>Our store with <c>PrepareStatements = false</c>, straight to PostgreSQL.</summary>
+    [Benchmark]
+    public Task OursNotPrepared() => Contenders.OursNotPreparedAppendAsync(Count);
+
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    [Benchmark]
+    public Task OursViaPgBouncer() => Contenders.OursViaPgBouncerAppendAsync(Count);
+
     /// <summary>The two-table design's floor: head upsert plus unnest insert, one prepared statement (see <c>RawSql</c>).</summary>
     [Benchmark(Baseline = true)]
     public Task RawTwoTables() => Contenders.RawTwoTablesAppendAsync(Count);

@@ -9,6 +9,14 @@ public class AppendOneBenchmarks
     [Benchmark]
     public Task Ours() => Contenders.OursAppendAsync(1);
 
+    /// <summary>Our store with <c>PrepareStatements = false</c>, straight to PostgreSQL.</summary>
+    [Benchmark]
+    public Task OursNotPrepared() => Contenders.OursNotPreparedAppendAsync(1);
+
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    [Benchmark]
+    public Task OursViaPgBouncer() => Contenders.OursViaPgBouncerAppendAsync(1);
+
     /// <summary>The two-table design's floor: head upsert plus unnest insert, one prepared statement (see <c>RawSql</c>).</summary>
     [Benchmark(Baseline = true)]
     public Task RawTwoTables() => Contenders.RawTwoTablesAppendAsync(1);

@@ -12,17 +12,25 @@ namespace EventStore.Benchmarks;
 public static class BenchEnvironment
 {
     private static NpgsqlDataSource? _dataSource;
+    private static NpgsqlDataSource? _pgBouncerDataSource;
     private static DocumentStore? _marten;
 
     /// <summary>The pooled data source over the benchmark database.</summary>
     public static NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("Program did not set the benchmark database.");
 
+    /// <summary>A pooled data source over the same database through PgBouncer in transaction pooling mode.</summary>
+    public static NpgsqlDataSource PgBouncerDataSource => _pgBouncerDataSource ?? throw new InvalidOperationException(
+        "Program started no PgBouncer, so it should have left out the benchmarks that go through it.");
+
     /// <summary>Marten's store, in its own schema of the same database.</summary>
     public static DocumentStore Marten => _marten ?? throw new InvalidOperationException("Program did not set the benchmark database.");
 
-    internal static async Task InitializeAsync(string connectionString)
+    /// <param name="connectionString">The benchmark database, straight to PostgreSQL.</param>
+    /// <param name="pgBouncerConnectionString">The same database through PgBouncer; <see langword="null"/> when none runs.</param>
+    internal static async Task InitializeAsync(string connectionString, string? pgBouncerConnectionString)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _pgBouncerDataSource = pgBouncerConnectionString is null ? null : NpgsqlDataSource.Create(pgBouncerConnectionString);
         _marten = DocumentStore.For(options =>
         {
             options.Connection(connectionString);
@@ -65,6 +73,12 @@ public static class BenchEnvironment
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
             _dataSource = null;
+        }
+
+        if (_pgBouncerDataSource is not null)
+        {
+            await _pgBouncerDataSource.DisposeAsync().ConfigureAwait(false);
+            _pgBouncerDataSource = null;
         }
     }
 }

@@ -4,11 +4,15 @@ namespace EventStore.Benchmarks;
 internal static class ContenderNames
 {
     public const string Ours = "Ours";
+    public const string OursNotPrepared = "OursNotPrepared";
+    public const string OursViaPgBouncer = "OursViaPgBouncer";
 
-    public static readonly string[] Methods = [Ours, "RawTwoTables", "RawSingleTable", "RawNpgsql", "Marten"];
+    public static readonly string[] Methods = [Ours, OursNotPrepared, OursViaPgBouncer, "RawTwoTables", "RawSingleTable", "RawNpgsql", "Marten"];
 
     public static string Display(string method) => method switch
     {
+        OursNotPrepared => "Ours, not prepared",
+        OursViaPgBouncer => "Ours via PgBouncer",
         "RawTwoTables" => "Raw two tables",
         "RawSingleTable" => "Raw single table",
         "RawNpgsql" => "Raw Npgsql",

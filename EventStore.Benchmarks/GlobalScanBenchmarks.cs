@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using EventStore.Dapper;
 using Marten;
+using Npgsql;
 
 namespace EventStore.Benchmarks;
 
@@ -22,21 +24,17 @@ public class GlobalScanBenchmarks
     /// <summary>Our store: <c>ReadEventsAsync</c>, page after page.</summary>
     /// <returns>The number of events read.</returns>
     [Benchmark]
-    public async Task<int> Ours()
-    {
-        await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var read = 0;
-        var position = _ourStart;
-        while (read < Count)
-        {
-            var page = await Contenders.Store.ReadEventsAsync(transaction, position, PageSize).ConfigureAwait(false);
-            read += page.Count;
-            position = page[^1].GlobalPosition;
-        }
+    public Task<int> Ours() => ScanAsync(Contenders.Store, BenchEnvironment.DataSource);
 
-        return read;
-    }
+    /// <summary>Our store with <c>PrepareStatements = false</c>, straight to PostgreSQL.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public Task<int> OursNotPrepared() => ScanAsync(Contenders.NotPreparedStore, BenchEnvironment.DataSource);
+
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public Task<int> OursViaPgBouncer() => ScanAsync(Contenders.Store, BenchEnvironment.PgBouncerDataSource);
 
     /// <summary>Hand-written Npgsql: the same SQL, an <c>NpgsqlDataReader</c> into the same records.</summary>
     /// <returns>The number of events read.</returns>
@@ -73,6 +71,22 @@ public class GlobalScanBenchmarks
                 .ToListAsync().ConfigureAwait(false);
             read += page.Count;
             sequence = page[^1].Sequence;
+        }
+
+        return read;
+    }
+
+    private async Task<int> ScanAsync(PostgresEventStore store, NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var read = 0;
+        var position = _ourStart;
+        while (read < Count)
+        {
+            var page = await store.ReadEventsAsync(transaction, position, PageSize).ConfigureAwait(false);
+            read += page.Count;
+            position = page[^1].GlobalPosition;
         }
 
         return read;

@@ -1,10 +1,12 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EventStore.Benchmarks;
+using EventStore.Testing;
 
 // Events each store holds before anything is measured; see BenchEnvironment.WarmUpAsync.
 const int WarmUpEvents = 50_000;
@@ -24,6 +26,14 @@ var config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithArtifactsPath(Path.Combine(root, "artifacts", "benchmarks"));
 
+// Without pgbouncer the run goes on without the contender that needs it, and the report says so.
+var pgBouncer = await PgBouncerProgram.DescribeAsync().ConfigureAwait(false);
+if (pgBouncer is null)
+{
+    Console.WriteLine($"Skipping {ContenderNames.Display(ContenderNames.OursViaPgBouncer)}: {PgBouncer.MissingBinaryMessage}");
+    config = config.AddFilter(new SimpleFilter(benchmark => benchmark.Descriptor.WorkloadMethod.Name != ContenderNames.OursViaPgBouncer));
+}
+
 Scenario[] scenarios =
 [
     new("1. Append 1 event per transaction to a new aggregate", "Append 1/tx", typeof(AppendOneBenchmarks), 1, Appends: true),
@@ -41,7 +51,7 @@ CatchUpResult? catchUp = null;
 
 // Every scenario runs with fsync off, where the server's flushes do not hide the library's own cost; the appends run
 // again with fsync on, which is what users run. One server at a time, so the two never compete for the machine.
-await using (var server = await BenchServer.StartAsync(durable: false, WarmUpEvents).ConfigureAwait(false))
+await using (var server = await BenchServer.StartAsync(durable: false, WarmUpEvents, withPgBouncer: pgBouncer is not null).ConfigureAwait(false))
 {
     servers.Add(server.Settings);
     Measure(selected, server.Settings);
@@ -63,7 +73,7 @@ await using (var server = await BenchServer.StartAsync(durable: false, WarmUpEve
 
 if (selected.Any(scenario => scenario.Appends))
 {
-    await using var server = await BenchServer.StartAsync(durable: true, WarmUpEvents).ConfigureAwait(false);
+    await using var server = await BenchServer.StartAsync(durable: true, WarmUpEvents, withPgBouncer: pgBouncer is not null).ConfigureAwait(false);
     servers.Add(server.Settings);
     Measure(selected.Where(scenario => scenario.Appends), server.Settings);
 }
@@ -81,7 +91,7 @@ if (ordered.Count > 0)
 
 if (only is null)
 {
-    var report = ReportWriter.Render(servers, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!);
+    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!);
     var path = Path.Combine(root, "docs", "benchmarks.md");
     await File.WriteAllTextAsync(path, report).ConfigureAwait(false);
     Console.WriteLine($"Wrote {path}");

@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using EventStore.Dapper;
+using Npgsql;
 
 namespace EventStore.Benchmarks;
 
@@ -23,13 +25,17 @@ public class ReadStreamBenchmarks
     /// <summary>Our store: <c>ReadAggregateStreamAsync</c>.</summary>
     /// <returns>The number of events read.</returns>
     [Benchmark]
-    public async Task<int> Ours()
-    {
-        await using var connection = await BenchEnvironment.DataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var stream = await Contenders.Store.ReadAggregateStreamAsync(transaction, SampleEvents.AggregateType, _ourId).ConfigureAwait(false);
-        return stream.Events.Count;
-    }
+    public Task<int> Ours() => ReadAsync(Contenders.Store, BenchEnvironment.DataSource);
+
+    /// <summary>Our store with <c>PrepareStatements = false</c>, straight to PostgreSQL.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public Task<int> OursNotPrepared() => ReadAsync(Contenders.NotPreparedStore, BenchEnvironment.DataSource);
+
+    /// <summary>Our store with the default options, through PgBouncer in transaction mode, where it prepares nothing.</summary>
+    /// <returns>The number of events read.</returns>
+    [Benchmark]
+    public Task<int> OursViaPgBouncer() => ReadAsync(Contenders.Store, BenchEnvironment.PgBouncerDataSource);
 
     /// <summary>Hand-written Npgsql: the same SQL, an <c>NpgsqlDataReader</c> into the same records.</summary>
     /// <returns>The number of events read.</returns>
@@ -50,6 +56,14 @@ public class ReadStreamBenchmarks
         await using var session = BenchEnvironment.Marten.QuerySession();
         var events = await session.Events.FetchStreamAsync(_martenId).ConfigureAwait(false);
         return events.Count;
+    }
+
+    private async Task<int> ReadAsync(PostgresEventStore store, NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var stream = await store.ReadAggregateStreamAsync(transaction, SampleEvents.AggregateType, _ourId).ConfigureAwait(false);
+        return stream.Events.Count;
     }
 
     private async Task SetupAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using EventStore.Testing;
 
 namespace EventStore.Benchmarks;
 
@@ -9,7 +10,7 @@ namespace EventStore.Benchmarks;
 internal static class ReportWriter
 {
     public static string Render(
-        IReadOnlyList<ServerSettings> servers, bool quick, int warmUpEvents, IReadOnlyList<MeasuredScenario> measured,
+        IReadOnlyList<ServerSettings> servers, string? pgBouncer, bool quick, int warmUpEvents, IReadOnlyList<MeasuredScenario> measured,
         ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, CatchUpResult catchUp)
     {
         var text = new StringBuilder();
@@ -31,6 +32,9 @@ internal static class ReportWriter
             Line(text, $"  - {server.Mode}: {server.Describe()}; {scenarios}");
         }
 
+        Line(text, pgBouncer is null
+            ? $"- PgBouncer: none, so **{ContenderNames.Display(ContenderNames.OursViaPgBouncer)}** was skipped. {PgBouncer.MissingBinaryMessage}"
+            : $"- PgBouncer: {pgBouncer}, in transaction pooling mode, one in front of each server, on the same machine; only **{ContenderNames.Display(ContenderNames.OursViaPgBouncer)}** goes through it");
         Line(text, $"- Database: before anything is measured, each store holds {warmUpEvents:N0} events written by it, and the database is analyzed");
         Line(text, $"- Mode: {(quick ? "quick (1 launch, 3 warmups, 10 iterations of about 250 ms, in process); means are indicative, not precise" : "default BenchmarkDotNet job, in process")}");
         Line(text, $"- Sample event: payload {SampleEvents.Payload.Length} bytes of JSON, metadata {SampleEvents.Metadata.Length} bytes of JSON.");
@@ -41,11 +45,14 @@ internal static class ReportWriter
             "**Raw two tables** is the design's floor: our two tables, with the head row upserted (taking its lock, so concurrent appends serialize) " +
             "and the events inserted with consecutive versions in one statement, for `Any`; unlike ours, it does not look up stored event ids for idempotent retries " +
             "and returns no row per event. **Raw single table** inserts with version max + 1 and no head row: cheaper, but not safe under concurrency (scenario 5). " +
-            "**Raw Npgsql** reads the same rows into the same records. Marten is 9.58 quick append with string stream ids, in its own schema of the same database.");
+            "**Raw Npgsql** reads the same rows into the same records. " +
+            "**Ours, not prepared** is ours with `PrepareStatements = false`, straight to PostgreSQL: every call's statements are parsed and planned again, as behind a pooler. " +
+            "**Ours via PgBouncer** is ours with the default options through PgBouncer, with `No Reset On Close=true` as the README advises; the store finds the pooler and prepares nothing there, " +
+            "so its gap to *not prepared* is the pooler's extra hop, and the gap from *ours* to *not prepared* is what preparing saves. Marten is 9.58 quick append with string stream ids, in its own schema of the same database.");
 
         foreach (var scenario in measured)
         {
-            WriteScenario(text, scenario);
+            WriteScenario(text, scenario, pgBouncerRan: pgBouncer is not null);
         }
 
         WriteContention(text, contention, contentionResults);
@@ -85,7 +92,7 @@ internal static class ReportWriter
     private static void Target(StringBuilder text, string target, double ratio, double goal) =>
         Line(text, $"| {target} | {Format(ratio, "0.00")}× | {(ratio >= goal ? "yes" : "no")} |");
 
-    private static void WriteScenario(StringBuilder text, MeasuredScenario measured)
+    private static void WriteScenario(StringBuilder text, MeasuredScenario measured, bool pgBouncerRan)
     {
         Line(text);
         Line(text, $"## {measured.Title}");
@@ -106,7 +113,14 @@ internal static class ReportWriter
                 $"{(row.AllocatedBytes is { } all ? $"{Format(all, "#,0")} B | {Format(measured.AllocatedPerEvent(row), "#,0")} B" : "n/a | n/a")} | {ratio} |");
         }
 
-        var expected = measured.Scenario.Benchmarks.GetMethods().Count(method => method.IsDefined(typeof(BenchmarkAttribute), inherit: false));
+        var expected = measured.Scenario.Benchmarks.GetMethods()
+            .Count(method => method.IsDefined(typeof(BenchmarkAttribute), inherit: false) && (pgBouncerRan || method.Name != ContenderNames.OursViaPgBouncer));
+        if (!pgBouncerRan)
+        {
+            Line(text);
+            Line(text, $"{ContenderNames.Display(ContenderNames.OursViaPgBouncer)}: skipped, since no pgbouncer was found (the Debian package `pgbouncer` provides it).");
+        }
+
         if (measured.Rows.Count < expected)
         {
             Line(text);
