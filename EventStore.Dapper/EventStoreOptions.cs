@@ -53,6 +53,14 @@ public sealed record EventStoreOptions
     public bool PrepareBehindPooler { get; set; }
 
     /// <summary>
+    /// Positions per partition of a range-partitioned events table, or <see langword="null"/> (the default) for one
+    /// plain table. With a size, the schema partitions <see cref="EventsTable"/> by <c>global_position</c> and keeps event
+    /// ids and stream versions unique in a key table beside it (see docs/partitioning.md), and partitions must be made
+    /// ahead of the sequence. Choose tens of millions: a stream read's cost grows with the number of partitions.
+    /// </summary>
+    public long? PartitionSize { get; set; }
+
+    /// <summary>
     /// Whether the store's trace spans carry the aggregate id (<c>eventstore.aggregate_id</c>). Off by default: ids
     /// can be personal data, and spans often leave the system. Payloads and metadata are never recorded.
     /// </summary>

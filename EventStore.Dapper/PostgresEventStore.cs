@@ -24,6 +24,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     private readonly SqlDialect _sql;
     private readonly ILogger _logger;
     private readonly StatementPreparation _preparation;
+    private readonly string _eventsTable;
     private readonly bool _recordAggregateIds;
 
     /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
@@ -33,6 +34,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     {
         options ??= EventStoreOptions.Default;
         _sql = new SqlDialect(options);
+        _eventsTable = options.EventsTable;
         _logger = options.Logger ?? NullLogger.Instance;
         _preparation = new StatementPreparation(options.PrepareStatements, options.PrepareBehindPooler, _logger);
         _recordAggregateIds = options.RecordAggregateIds;
@@ -75,6 +77,11 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         {
             AppendEnded(activity, events, StoreTelemetry.Classify(translated), result: null, translated, startedAt);
             throw translated;
+        }
+        catch (PostgresException error) when (_sql.CreatePartitions?.MissingPartition(error, _eventsTable) is { } missing)
+        {
+            AppendEnded(activity, events, StoreTelemetry.Classify(missing), result: null, missing, startedAt);
+            throw missing;
         }
         catch (Exception failure)
         {
@@ -173,6 +180,28 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             StoreTelemetry.Failed(activity, failure);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Makes the partition that holds the next position and <paramref name="ahead"/> partitions after it, where they are
+    /// missing, on a partitioned events table (<see cref="EventStoreOptions.PartitionSize"/>). Run it often enough that
+    /// appends never reach the last partition; it does the same as the schema's function, <c>SELECT
+    /// events_create_partitions(ahead)</c>, which a scheduler can run instead.
+    /// </summary>
+    /// <param name="transaction">The transaction to make them in; they exist for others once it commits.</param>
+    /// <param name="ahead">How many partitions to keep beyond the one that holds the next position.</param>
+    /// <param name="cancellationToken">Cancels the call on the server.</param>
+    /// <returns>How many partitions the call made.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ahead"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The store's events table is not partitioned.</exception>
+    public async Task<int> CreatePartitionsAsync(IDbTransaction transaction, int ahead, CancellationToken cancellationToken = default)
+    {
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
+        ArgumentOutOfRangeException.ThrowIfNegative(ahead);
+        var statement = _sql.CreatePartitions ?? throw new InvalidOperationException(
+            $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to make.");
+        return await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, ahead), _preparation, 0,
+            static (reader, _, token) => CreatePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
     }
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)

@@ -21,6 +21,10 @@ internal sealed record SchemaNames
         CorrelationIdIndex = Identifier.Derived(events.Name, "correlation_id_idx");
         AggregateTypeIndex = Identifier.Derived(events.Name, "aggregate_type_idx");
         HeadsPrimaryKey = Identifier.Derived(heads.Name, "pkey");
+        Keys = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "keys"));
+        CreatePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "create_partitions"));
+        // Room for the largest partition number, so PostgreSQL never truncates, and so never confuses, two partition names.
+        PartitionPrefix = Identifier.Derived(events.Name, "p" + new string('9', 19))[..^19];
         EnsureDistinctRelations();
     }
 
@@ -29,6 +33,15 @@ internal sealed record SchemaNames
     public QualifiedName Heads { get; }
 
     public QualifiedName Checkpoints { get; }
+
+    /// <summary>The key table of a partitioned events table: each event's id, stream version and position.</summary>
+    public QualifiedName Keys { get; }
+
+    /// <summary>The function that makes a partitioned events table's partitions ahead of the sequence.</summary>
+    public QualifiedName CreatePartitionsFunction { get; }
+
+    /// <summary>A partition's name is this and its number: partition n holds positions n × size + 1 up to (n + 1) × size.</summary>
+    public string PartitionPrefix { get; }
 
     public string CheckpointsPrimaryKey { get; }
 
@@ -69,6 +82,7 @@ internal sealed record SchemaNames
             (Events.Schema, CorrelationIdIndex, "the correlation id index"),
             (Events.Schema, AggregateTypeIndex, "the aggregate type index"),
             (Heads.Schema, HeadsPrimaryKey, "the aggregate heads primary key"),
+            (Keys.Schema, Keys.Name, "the event keys table"),
             (Checkpoints.Schema, Checkpoints.Name, "the checkpoints table"),
             (Checkpoints.Schema, CheckpointsPrimaryKey, "the checkpoints primary key"),
         };

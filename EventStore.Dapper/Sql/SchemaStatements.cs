@@ -3,11 +3,13 @@ namespace EventStore.Dapper;
 /// <summary>Renders the idempotent DDL that the append and read statements assume.</summary>
 internal static class SchemaStatements
 {
-    public static string Render(SchemaNames names)
+    /// <summary>The whole schema: a plain events table, or with <paramref name="partitionSize"/> a partitioned one and its key table.</summary>
+    public static string Render(SchemaNames names, long? partitionSize) =>
+        partitionSize is { } size ? RenderPartitioned(names, size) : RenderPlain(names);
+
+    private static string RenderPlain(SchemaNames names)
     {
         var eventsTable = Identifier.Quote(names.Events);
-        var headsTable = Identifier.Quote(names.Heads);
-        var checkpointsTable = Identifier.Quote(names.Checkpoints);
 
         return $"""
             -- EventStore for .NET: the append-only event log and the aggregate heads.
@@ -36,6 +38,93 @@ internal static class SchemaStatements
             CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.CorrelationIdIndex)} ON {eventsTable} (correlation_id) WHERE correlation_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.AggregateTypeIndex)} ON {eventsTable} (aggregate_type, global_position);
 
+            {HeadsAndCheckpoints(names)}
+            """;
+    }
+
+    /// <summary>
+    /// The partitioned events table, its key table, the function that makes partitions ahead of the sequence, and the
+    /// first two partitions. Unique constraints on a partitioned table must include the partition key, so the key table
+    /// carries event-id and stream-version uniqueness under the constraint names of the plain schema; see
+    /// docs/partitioning.md.
+    /// </summary>
+    private static string RenderPartitioned(SchemaNames names, long size)
+    {
+        var eventsTable = Identifier.Quote(names.Events);
+        return $"""
+            -- EventStore for .NET: the append-only event log, partitioned by position, its key table, and the aggregate heads.
+            {CreateSchemas(names)}CREATE TABLE IF NOT EXISTS {eventsTable} (
+                global_position   BIGSERIAL   NOT NULL,
+                aggregate_type    TEXT        NOT NULL,
+                aggregate_id      TEXT        NOT NULL,
+                aggregate_version BIGINT      NOT NULL,
+                event_id          UUID        NOT NULL,
+                event_type        TEXT        NOT NULL,
+                event_version     INT         NOT NULL DEFAULT 1,
+                payload           BYTEA       NOT NULL,
+                trace_id          TEXT        NULL,
+                correlation_id    TEXT        NULL,
+                causation_id      TEXT        NULL,
+                metadata          JSONB       NULL,
+                created_at        TIMESTAMPTZ NOT NULL,
+                CONSTRAINT {Identifier.Quote(names.EventsPrimaryKey)} PRIMARY KEY (global_position),
+                CONSTRAINT {Identifier.Quote(names.AggregateVersionCheck)} CHECK (aggregate_version > 0),
+                CONSTRAINT {Identifier.Quote(names.EventVersionCheck)} CHECK (event_version > 0)
+            ) PARTITION BY RANGE (global_position);
+
+            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.EventTypeIndex)} ON {eventsTable} (event_type, global_position);
+            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.CorrelationIdIndex)} ON {eventsTable} (correlation_id) WHERE correlation_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.AggregateTypeIndex)} ON {eventsTable} (aggregate_type, global_position);
+
+            CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.Keys)} (
+                event_id          UUID        NOT NULL,
+                aggregate_type    TEXT        NOT NULL,
+                aggregate_id      TEXT        NOT NULL,
+                aggregate_version BIGINT      NOT NULL,
+                global_position   BIGINT      NOT NULL,
+                CONSTRAINT {Identifier.Quote(names.EventIdKey)} PRIMARY KEY (event_id),
+                CONSTRAINT {Identifier.Quote(names.AggregateVersionKey)} UNIQUE (aggregate_type, aggregate_id, aggregate_version)
+            );
+
+            -- Makes the partition that holds the next position and the given number after it, where missing; returns how many it made.
+            CREATE OR REPLACE FUNCTION {Identifier.Quote(names.CreatePartitionsFunction)}(ahead integer) RETURNS integer
+            LANGUAGE plpgsql AS $function$
+            DECLARE
+                size CONSTANT bigint := {size};
+                next_partition bigint := COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{eventsTable}', 'global_position')::regclass), 0) / size;
+                partition_name text;
+                made integer := 0;
+            BEGIN
+                IF ahead IS NULL OR ahead < 0 THEN
+                    RAISE EXCEPTION 'ahead must be 0 or more, not %', ahead;
+                END IF;
+                FOR n IN next_partition .. next_partition + ahead LOOP
+                    partition_name := {SchemaPrefixLiteral(names)}quote_ident('{names.PartitionPrefix}' || n);
+                    IF to_regclass(partition_name) IS NULL THEN
+                        EXECUTE format('CREATE TABLE %s PARTITION OF {eventsTable} FOR VALUES FROM (%s) TO (%s)',
+                                       partition_name, n * size + 1, (n + 1) * size + 1);
+                        made := made + 1;
+                    END IF;
+                END LOOP;
+                RETURN made;
+            END
+            $function$;
+
+            SELECT {Identifier.Quote(names.CreatePartitionsFunction)}(1);
+
+            {HeadsAndCheckpoints(names)}
+            """;
+    }
+
+    /// <summary>The events table's schema as a quoted prefix in a SQL string expression, or nothing for the search path's.</summary>
+    private static string SchemaPrefixLiteral(SchemaNames names) =>
+        names.Events.Schema is null ? string.Empty : $"'{Identifier.Quote(names.Events.Schema)}.' || ";
+
+    private static string HeadsAndCheckpoints(SchemaNames names)
+    {
+        var headsTable = Identifier.Quote(names.Heads);
+        var checkpointsTable = Identifier.Quote(names.Checkpoints);
+        return $"""
             CREATE TABLE IF NOT EXISTS {headsTable} (
                 aggregate_type    TEXT        NOT NULL,
                 aggregate_id      TEXT        NOT NULL,

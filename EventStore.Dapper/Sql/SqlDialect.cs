@@ -24,12 +24,20 @@ public sealed class SqlDialect
         var names = new SchemaNames(events, heads, checkpoints);
         EventIdConstraint = names.EventIdKey;
         AggregateVersionConstraint = names.AggregateVersionKey;
-        Schema = SchemaStatements.Render(names);
+        if (options.PartitionSize is < 1)
+        {
+            throw new ArgumentException(
+                $"PartitionSize must be at least 1 position, or null for a plain events table; it is {options.PartitionSize}.", nameof(options));
+        }
+
+        Schema = SchemaStatements.Render(names, options.PartitionSize);
 
         // Validated identifiers, so quoting them, also into string literals, cannot break out.
         var eventsTable = Identifier.Quote(events);
-        Append = new AppendStatement(eventsTable, Identifier.Quote(heads), NotifyChannel, EventIdConstraint, AggregateVersionConstraint);
-        StreamRead = new StreamReadStatement(eventsTable);
+        var keysTable = options.PartitionSize is null ? null : Identifier.Quote(names.Keys);
+        Append = new AppendStatement(eventsTable, keysTable, Identifier.Quote(heads), NotifyChannel, EventIdConstraint, AggregateVersionConstraint);
+        StreamRead = new StreamReadStatement(eventsTable, keysTable);
+        CreatePartitions = options.PartitionSize is null ? null : new CreatePartitionsStatement(Identifier.Quote(names.CreatePartitionsFunction));
         LogRead = new LogReadStatement(eventsTable);
         LatestPosition = new LatestPositionStatement(eventsTable);
         ConsumerBatch = new ConsumerBatchStatement(eventsTable);
@@ -61,6 +69,9 @@ public sealed class SqlDialect
     internal AppendStatement Append { get; }
 
     internal StreamReadStatement StreamRead { get; }
+
+    /// <summary>Makes partitions ahead of the sequence; null for a plain events table.</summary>
+    internal CreatePartitionsStatement? CreatePartitions { get; }
 
     internal LogReadStatement LogRead { get; }
 

@@ -52,15 +52,21 @@ internal sealed partial class AppendStatement
     private readonly string _eventIdConstraint;
     private readonly string _aggregateVersionConstraint;
 
-    public AppendStatement(string events, string heads, string? notifyChannel, string eventIdConstraint, string aggregateVersionConstraint)
+    /// <param name="events">The events table, quoted.</param>
+    /// <param name="keys">The key table of a partitioned events table, quoted; null for a plain one.</param>
+    /// <param name="heads">The aggregate heads table, quoted.</param>
+    /// <param name="notifyChannel">The channel to notify, or null.</param>
+    /// <param name="eventIdConstraint">The unique constraint on event ids.</param>
+    /// <param name="aggregateVersionConstraint">The unique constraint on stream versions.</param>
+    public AppendStatement(string events, string? keys, string heads, string? notifyChannel, string eventIdConstraint, string aggregateVersionConstraint)
     {
         _notifyChannel = notifyChannel;
         _eventIdConstraint = eventIdConstraint;
         _aggregateVersionConstraint = aggregateVersionConstraint;
         var notify = notifyChannel is not null;
-        AnySql = Render(events, heads, AnyHead(heads), notify);
-        NoStreamSql = Render(events, heads, NoStreamHead(heads), notify);
-        ExactSql = Render(events, heads, ExactHead(heads), notify);
+        AnySql = Render(events, keys, heads, AnyHead(heads), notify);
+        NoStreamSql = Render(events, keys, heads, NoStreamHead(heads), notify);
+        ExactSql = Render(events, keys, heads, ExactHead(heads), notify);
     }
 
     /// <summary>What a row of the statement reports.</summary>
@@ -205,7 +211,7 @@ internal sealed partial class AppendStatement
             RETURNING aggregate_version
         """;
 
-    private static string Render(string events, string heads, string headStatement, bool notify)
+    private static string Render(string events, string? keys, string heads, string headStatement, bool notify)
     {
         var notification = notify
             ? $"""
@@ -224,17 +230,7 @@ internal sealed partial class AppendStatement
                                          trace_id, correlation_id, causation_id, created_at, ordinal)
             ),
             stored AS (
-                SELECT input.ordinal, match.event_id, match.global_position, match.aggregate_version,
-                       match.aggregate_type, match.aggregate_id,
-                       match.event_type = input.event_type AND match.event_version = input.event_version
-                           AND match.payload = input.payload
-                           AND match.metadata IS NOT DISTINCT FROM convert_from(input.metadata, 'UTF8')::jsonb AS same_content
-                FROM input CROSS JOIN LATERAL (
-                    SELECT event_id, global_position, aggregate_version, aggregate_type, aggregate_id,
-                           event_type, event_version, payload, metadata
-                    FROM {events} WHERE event_id = input.event_id LIMIT 1
-                ) AS match
-                LIMIT {EventCountParameter}
+                {(keys is null ? StoredInTable(events) : StoredThroughKeys(events, keys))}
             ),
             head AS (
                 {headStatement}
@@ -248,8 +244,8 @@ internal sealed partial class AppendStatement
                        input.trace_id, input.correlation_id, input.causation_id, input.created_at
                 FROM head CROSS JOIN input
                 ORDER BY input.ordinal
-                RETURNING global_position, aggregate_version
-            )
+                RETURNING global_position, aggregate_version{(keys is null ? string.Empty : ", event_id")}
+            ){(keys is null ? string.Empty : Keyed(keys))}
             SELECT {(int)RowKind.Appended} AS outcome, global_position, aggregate_version, NULL::uuid AS event_id,
                    NULL::bigint AS ordinal, NULL::boolean AS same_content, NULL::text AS aggregate_type, NULL::text AS aggregate_id
             FROM appended
@@ -265,6 +261,53 @@ internal sealed partial class AppendStatement
             ORDER BY 1, 3
             """;
     }
+
+    /// <summary>
+    /// The append's events whose ids are stored, found with one index probe per id in a plain events table, where the
+    /// unique constraint on the id lives.
+    /// </summary>
+    private static string StoredInTable(string events) => $"""
+        SELECT input.ordinal, match.event_id, match.global_position, match.aggregate_version,
+                   match.aggregate_type, match.aggregate_id,
+                   match.event_type = input.event_type AND match.event_version = input.event_version
+                       AND match.payload = input.payload
+                       AND match.metadata IS NOT DISTINCT FROM convert_from(input.metadata, 'UTF8')::jsonb AS same_content
+            FROM input CROSS JOIN LATERAL (
+                SELECT event_id, global_position, aggregate_version, aggregate_type, aggregate_id,
+                       event_type, event_version, payload, metadata
+                FROM {events} WHERE event_id = input.event_id LIMIT 1
+            ) AS match
+            LIMIT {EventCountParameter}
+        """;
+
+    /// <summary>
+    /// The same for a partitioned events table: the id is probed in the key table, which holds its unique constraint,
+    /// and only an id found there leads to its event, by position, in the one partition that holds it.
+    /// </summary>
+    private static string StoredThroughKeys(string events, string keys) => $"""
+        SELECT input.ordinal, match.event_id, match.global_position, match.aggregate_version,
+                   match.aggregate_type, match.aggregate_id,
+                   (content.event_type = input.event_type AND content.event_version = input.event_version
+                       AND content.payload = input.payload
+                       AND content.metadata IS NOT DISTINCT FROM convert_from(input.metadata, 'UTF8')::jsonb) IS TRUE AS same_content
+            FROM input CROSS JOIN LATERAL (
+                SELECT event_id, global_position, aggregate_version, aggregate_type, aggregate_id
+                FROM {keys} WHERE event_id = input.event_id LIMIT 1
+            ) AS match
+            LEFT JOIN LATERAL (
+                SELECT event_type, event_version, payload, metadata FROM {events} WHERE global_position = match.global_position
+            ) AS content ON true
+            LIMIT {EventCountParameter}
+        """;
+
+    /// <summary>The key rows of the appended events; their unique constraints turn a concurrent duplicate into an error.</summary>
+    private static string Keyed(string keys) => $"""
+        ,
+        keyed AS (
+            INSERT INTO {keys} (event_id, aggregate_type, aggregate_id, aggregate_version, global_position)
+            SELECT event_id, {AggregateTypeParameter}, {AggregateIdParameter}, aggregate_version, global_position FROM appended
+        )
+        """;
 
     private void Bind(NpgsqlParameterCollection parameters, IReadOnlyList<Event> events, ExpectedVersion expectedVersion)
     {

@@ -4,23 +4,36 @@ using NpgsqlTypes;
 namespace EventStore.Dapper;
 
 /// <summary>Reads one aggregate's stream in version order, whole or between two inclusive versions.</summary>
-internal sealed class StreamReadStatement(string events)
+/// <remarks>
+/// On a partitioned events table the stream's positions come from the key table's version index, and each event is
+/// read by position, from the one partition that holds it, so a read never probes every partition's index.
+/// </remarks>
+/// <param name="events">The events table, quoted.</param>
+/// <param name="keys">The key table of a partitioned events table, quoted; null for a plain one.</param>
+internal sealed class StreamReadStatement(string events, string? keys)
 {
+    private const string VersionRange = "aggregate_version BETWEEN $3 AND $4";
+
     /// <summary>The whole stream.</summary>
-    public string WholeSql { get; } = $"""
-        SELECT {EventColumns.Stream}
-        FROM {events}
-        WHERE aggregate_type = $1 AND aggregate_id = $2
-        ORDER BY aggregate_version
-        """;
+    public string WholeSql { get; } = Render(events, keys, range: null);
 
     /// <summary>The stream between two inclusive versions.</summary>
-    public string RangeSql { get; } = $"""
-        SELECT {EventColumns.Stream}
-        FROM {events}
-        WHERE aggregate_type = $1 AND aggregate_id = $2 AND aggregate_version BETWEEN $3 AND $4
-        ORDER BY aggregate_version
-        """;
+    public string RangeSql { get; } = Render(events, keys, VersionRange);
+
+    private static string Render(string events, string? keys, string? range) => keys is null
+        ? $"""
+          SELECT {EventColumns.Stream}
+          FROM {events}
+          WHERE aggregate_type = $1 AND aggregate_id = $2{(range is null ? string.Empty : $" AND {range}")}
+          ORDER BY aggregate_version
+          """
+        : $"""
+          SELECT event.*
+          FROM {keys} AS key
+          CROSS JOIN LATERAL (SELECT {EventColumns.Stream} FROM {events} WHERE global_position = key.global_position) AS event
+          WHERE key.aggregate_type = $1 AND key.aggregate_id = $2{(range is null ? string.Empty : $" AND key.{range}")}
+          ORDER BY key.aggregate_version
+          """;
 
     public NpgsqlCommand Create(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string aggregateType, string aggregateId, long? fromVersion, long? toVersion)
