@@ -9,8 +9,8 @@ namespace EventStore.Dapper;
 /// </summary>
 /// <param name="EventsTable">The events table, as PostgreSQL names it.</param>
 /// <param name="Standby">The server is in recovery, so it sees neither the primary's writers nor its sequence.</param>
-/// <param name="EventsTableKind">The events table's <c>pg_class.relkind</c>: <c>r</c> for an ordinary table.</param>
-/// <param name="EventsTableInherited">Another table inherits from the events table or is one of its partitions.</param>
+/// <param name="EventsTableKind">The events table's <c>pg_class.relkind</c>: <c>r</c> for an ordinary table, <c>p</c> for a partitioned one.</param>
+/// <param name="EventsTableInherited">Another table inherits from the events table, other than a partition that is a plain table without children.</param>
 /// <param name="Sequence">The sequence the position column owns, as PostgreSQL names it; null when it owns none.</param>
 /// <param name="DefaultTakesSequence">The position column's default is <c>nextval</c> of that sequence (or the column is an identity).</param>
 /// <param name="SequenceCache">How many values a session takes from the sequence at a time.</param>
@@ -60,12 +60,12 @@ internal sealed record LogFacts(
                 "Fix: give the processor a connection string that reaches the primary (target_session_attrs=read-write).");
         }
 
-        if (EventsTableKind != "r" || EventsTableInherited)
+        if (EventsTableKind is not ("r" or "p") || EventsTableInherited)
         {
             return new("table kind",
-                $"The events table {EventsTable} is partitioned or inherited from. A writer that inserts into a partition " +
-                "or child directly holds no lock on the events table itself, so the processor cannot see it writing. " +
-                "Fix: keep the events table an ordinary table without children, as the migration creates it.");
+                $"The events table {EventsTable} is inherited from, or has a partition that is not a plain table. A writer " +
+                "that inserts into such a child holds no lock the processor watches, so the processor cannot see it writing. " +
+                "Fix: keep the events table an ordinary table without children, or partitioned into plain tables, as the migration creates it.");
         }
 
         if (Sequence is null)

@@ -7,7 +7,9 @@ namespace EventStore.Dapper;
 /// Reads the sequence's last position, and then the transactions that hold the events table's write lock. The lock
 /// subquery refers to the position so that it runs after it: every transaction that took a position up to the one
 /// read, and has not ended, is then in the list, because the lock is taken before a position and kept to the end.
-/// pg_locks spans the cluster and relation ids are per database, so the database is matched too.
+/// pg_locks spans the cluster and relation ids are per database, so the database is matched too. On a partitioned
+/// events table the partitions' locks count as well, so that a writer inserting into a partition directly is seen; a
+/// writer holding several of them is listed once, and both lists come from one scan, so each writer keeps its process.
 /// <para>
 /// <c>late_position</c> is the tripwire: the first event found in a gap the consumer already passed, which should
 /// never exist. It probes the primary key once per gap, and not at all while there are none, so a prepared probe
@@ -25,16 +27,8 @@ internal sealed class FrontierProbeStatement(string events)
 {
     public string Sql { get; } = $"""
         SELECT probe.last_position,
-               ARRAY(SELECT l.virtualtransaction FROM pg_locks AS l
-                     WHERE probe.last_position IS NOT NULL
-                       AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = to_regclass('{events}')
-                       AND l.mode = 'RowExclusiveLock' AND l.granted
-                     ORDER BY l.virtualtransaction) AS writers,
-               ARRAY(SELECT COALESCE(l.pid, 0) FROM pg_locks AS l
-                     WHERE probe.last_position IS NOT NULL
-                       AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = to_regclass('{events}')
-                       AND l.mode = 'RowExclusiveLock' AND l.granted
-                     ORDER BY l.virtualtransaction) AS writer_pids,
+               lockers.writers,
+               lockers.writer_pids,
                (SELECT min(e.global_position)
                 FROM unnest($1::bigint[], $2::bigint[]) AS gap (low, high)
                 CROSS JOIN LATERAL (SELECT global_position FROM {events}
@@ -46,9 +40,20 @@ internal sealed class FrontierProbeStatement(string events)
                 WHERE probe.last_position IS NOT NULL) AS sequence_cache
         FROM (SELECT COALESCE(pg_sequence_last_value(owned.sequence), 0) AS last_position,
                      owned.sequence,
-                     (SELECT oid FROM pg_database WHERE datname = current_database()) AS database
+                     (SELECT oid FROM pg_database WHERE datname = current_database()) AS database,
+                     ARRAY[to_regclass('{events}')::oid]
+                         || ARRAY(SELECT i.inhrelid FROM pg_inherits AS i WHERE i.inhparent = to_regclass('{events}')) AS relations
               FROM (SELECT pg_get_serial_sequence('{events}', 'global_position')::regclass AS sequence) AS owned
               OFFSET 0) AS probe
+        CROSS JOIN LATERAL (
+            SELECT COALESCE(array_agg(w.virtualtransaction ORDER BY w.virtualtransaction), ARRAY[]::text[]) AS writers,
+                   COALESCE(array_agg(w.pid ORDER BY w.virtualtransaction), ARRAY[]::integer[]) AS writer_pids
+            FROM (SELECT DISTINCT l.virtualtransaction, COALESCE(l.pid, 0) AS pid
+                  FROM pg_locks AS l
+                  WHERE probe.last_position IS NOT NULL
+                    AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = ANY (probe.relations)
+                    AND l.mode = 'RowExclusiveLock' AND l.granted) AS w
+        ) AS lockers
         """;
 
     public NpgsqlCommand Create(NpgsqlConnection connection, PassedGaps gaps)

@@ -12,7 +12,11 @@ internal sealed class LogFactsStatement(string events)
         SELECT log.events::text AS events_table,
                pg_is_in_recovery() AS standby,
                (SELECT c.relkind::text FROM pg_class AS c WHERE c.oid = log.events) AS events_kind,
-               EXISTS (SELECT FROM pg_inherits AS i WHERE i.inhparent = log.events) AS events_inherited,
+               EXISTS (SELECT FROM pg_inherits AS i JOIN pg_class AS child ON child.oid = i.inhrelid
+                       WHERE i.inhparent = log.events
+                         AND NOT (child.relispartition AND child.relkind = 'r'
+                                  AND NOT EXISTS (SELECT FROM pg_inherits AS g WHERE g.inhparent = child.oid))
+                      ) AS events_inherited,
                log.sequence::text AS sequence,
                EXISTS (SELECT FROM pg_attribute AS a
                        LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
