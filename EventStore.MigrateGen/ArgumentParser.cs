@@ -93,6 +93,8 @@ internal sealed class ArgumentParser
                 return TakeValue(flag, inlineValue, value => _arguments with { AggregateHeadsTable = value });
             case "checkpoints-table":
                 return TakeValue(flag, inlineValue, value => _arguments with { CheckpointsTable = value });
+            case "partition-size":
+                return TakePartitionSize(flag, inlineValue);
             default:
                 return $"unknown flag '{flag}'";
         }
@@ -107,6 +109,18 @@ internal sealed class ArgumentParser
         }
 
         _arguments = apply(value);
+        return null;
+    }
+
+    private string? TakePartitionSize(string flag, string? inlineValue)
+    {
+        var value = inlineValue ?? TakeNextValue();
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
+        {
+            return $"flag '{flag}' needs a whole number of positions per partition, at least 1";
+        }
+
+        _arguments = _arguments with { PartitionSize = size };
         return null;
     }
 

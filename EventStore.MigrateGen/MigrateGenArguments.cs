@@ -17,6 +17,8 @@ internal sealed record MigrateGenArguments
 
     public string CheckpointsTable { get; init; } = EventStoreOptions.Default.CheckpointsTable;
 
+    public long? PartitionSize { get; init; }
+
     public bool Force { get; init; }
 
     public bool ShowHelp { get; init; }
@@ -28,5 +30,6 @@ internal sealed record MigrateGenArguments
         EventsTable = EventsTable,
         AggregateHeadsTable = AggregateHeadsTable,
         CheckpointsTable = CheckpointsTable,
+        PartitionSize = PartitionSize,
     };
 }

@@ -16,6 +16,8 @@ internal static class Usage
           -events-table <name>           events table, "table" or "schema.table" (default "events")
           -aggregate-heads-table <name>  aggregate heads table, "table" or "schema.table" (default "aggregate_heads")
           -checkpoints-table <name>      consumer checkpoints table, "table" or "schema.table" (default "consumer_checkpoints")
+          -partition-size <positions>    partition the events table by position, this many per partition, with
+                                         a key table and a function that makes partitions ahead (default: one plain table)
           --force                        overwrite an existing file; without it an existing file is never overwritten
           -h, --help                     print this help
 

@@ -114,6 +114,32 @@ public sealed class MigrateGenTests
         ShouldHaveWrittenCustomMigration(result);
     }
 
+    [Test]
+    public void The_partition_size_flag_writes_the_partitioned_schema_with_its_key_table_and_partition_function()
+    {
+        var result = Run("-output", _output, "-partition-size", "50000000");
+
+        result.ExitCode.ShouldBe(ExitCode.Success, result.Error);
+        var content = File.ReadAllText(SingleFile(_output));
+        content.ShouldBe(MigrationEmitter.Render(new EventStoreOptions { PartitionSize = 50_000_000 }));
+        content.ShouldContain("PARTITION BY RANGE (global_position)");
+        content.ShouldContain("\"events_keys\"");
+        content.ShouldContain("size CONSTANT bigint := 50000000;");
+    }
+
+    [TestCase("-partition-size", "0")]
+    [TestCase("-partition-size", "-5")]
+    [TestCase("-partition-size", "ten")]
+    [TestCase("--partition-size=1e6")]
+    public void A_partition_size_that_is_not_a_positive_whole_number_is_refused_and_nothing_is_written(params string[] flags)
+    {
+        var result = Run(["-output", _output, .. flags]);
+
+        result.ExitCode.ShouldBe(ExitCode.UsageError);
+        result.Error.ShouldContain("needs a whole number of positions per partition, at least 1");
+        Directory.Exists(_output).ShouldBeFalse();
+    }
+
     [TestCase("-h")]
     [TestCase("--h")]
     [TestCase("-help")]
@@ -126,7 +152,7 @@ public sealed class MigrateGenTests
         result.Error.ShouldBeEmpty();
         result.Output.ShouldBe(Usage.Text + NewLine);
         // Whole words, so "-h" is not found inside "-heads" nor "-help" inside "--help".
-        string[] flags = ["-output", "-filename", "-events-table", "-aggregate-heads-table", "-checkpoints-table", "--force", "-h", "--help"];
+        string[] flags = ["-output", "-filename", "-events-table", "-aggregate-heads-table", "-checkpoints-table", "-partition-size", "--force", "-h", "--help"];
         flags.Where(flag => !Regex.IsMatch(result.Output, $@"(?<![\w-]){flag}(?![\w-])")).ShouldBeEmpty("the usage does not mention these flags");
 
         Directory.EnumerateFileSystemEntries(_temp).ShouldBeEmpty();
