@@ -54,7 +54,7 @@ internal sealed class ConsumerDatabase : IAsyncDisposable
     {
         setup ??= ProcessorSetup.Default;
         var log = new CapturingLogger();
-        var store = await StoreDatabase.CreateAsync(new EventStoreOptions { NotifyChannel = notifyChannel, Logger = log }, setup.Route);
+        var store = await StoreDatabase.CreateAsync(new EventStoreOptions { NotifyChannel = notifyChannel, Logger = log }, setup.Route, setup.Schema);
         await using var connection = await store.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(SeenTable.Create, connection);
         await command.ExecuteNonQueryAsync();

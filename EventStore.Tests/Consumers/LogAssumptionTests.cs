@@ -25,7 +25,7 @@ public sealed class LogAssumptionTests
     [TestCase($"ALTER SEQUENCE {Sequence} OWNED BY NONE", "position sequence", "owns no sequence", "BIGSERIAL")]
     [TestCase("CREATE SEQUENCE other_positions START 1000; ALTER TABLE events ALTER COLUMN global_position SET DEFAULT nextval('other_positions')",
         "position default", "is not nextval", "SET DEFAULT nextval")]
-    [TestCase("CREATE TABLE events_archive () INHERITS (events)", "table kind", "partitioned or inherited", "ordinary table")]
+    [TestCase("CREATE TABLE events_archive () INHERITS (events)", "table kind", "is inherited from", "ordinary table")]
     public async Task A_log_that_breaks_an_assumption_is_refused_at_start_with_the_setting_and_the_fix_and_nothing_is_delivered(
         string breakIt, string assumption, string setting, string fix)
     {

@@ -10,9 +10,10 @@ namespace EventStore.Tests.Store;
 /// every other writer waits for one of its locks, so the others queue behind it instead of running one after another,
 /// however slowly a loaded machine starts them.
 /// </summary>
-[TestFixture(ServerRoute.Direct)]
-[TestFixture(ServerRoute.PgBouncer)]
-public sealed class ConcurrencyTests(ServerRoute route) : StoreFixture(route)
+[TestFixture(ServerRoute.Direct, LogSchema.Plain)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
+[TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+public sealed class ConcurrencyTests(ServerRoute route, LogSchema schema) : StoreFixture(route, schema)
 {
     private const string Order = "Order";
     private const int Writers = 8;

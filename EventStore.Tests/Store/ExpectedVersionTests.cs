@@ -5,9 +5,10 @@ using static EventStore.Tests.Store.AppendTestSupport;
 
 namespace EventStore.Tests.Store;
 
-[TestFixture(ServerRoute.Direct)]
-[TestFixture(ServerRoute.PgBouncer)]
-public sealed class ExpectedVersionTests(ServerRoute route) : StoreFixture(route)
+[TestFixture(ServerRoute.Direct, LogSchema.Plain)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
+[TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+public sealed class ExpectedVersionTests(ServerRoute route, LogSchema schema) : StoreFixture(route, schema)
 {
     private const string Order = "Order";
 

@@ -7,15 +7,16 @@ namespace EventStore.Tests.Store;
 /// Reads of the global log. Each test needs an exact log, so each makes a database of its own; argument checks are
 /// rows of <see cref="BadInputMatrixTests"/>.
 /// </summary>
-[TestFixture(ServerRoute.Direct)]
-[TestFixture(ServerRoute.PgBouncer)]
-public sealed class GlobalReadTests(ServerRoute route)
+[TestFixture(ServerRoute.Direct, LogSchema.Plain)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
+[TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+public sealed class GlobalReadTests(ServerRoute route, LogSchema schema)
 {
 
     [Test]
     public async Task Reading_after_a_position_returns_only_later_events_in_ascending_order_up_to_the_limit()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 10);
 
         var page = await ReadAsync(db, fromPosition: positions[2], limit: 4);
@@ -26,7 +27,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Reading_from_zero_starts_at_the_first_event()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 3);
 
         var page = await ReadAsync(db, fromPosition: 0, limit: 10);
@@ -38,7 +39,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Reading_with_a_limit_above_the_remaining_events_returns_just_those()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 5);
 
         var page = await ReadAsync(db, fromPosition: positions[3], limit: 100);
@@ -49,7 +50,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Reading_after_the_last_position_returns_nothing()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 3);
 
         (await ReadAsync(db, fromPosition: positions[^1], limit: 10)).ShouldBeEmpty();
@@ -58,7 +59,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Reading_an_empty_store_returns_nothing()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
 
         (await ReadAsync(db, fromPosition: 0, limit: 10)).ShouldBeEmpty();
     }
@@ -66,7 +67,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Events_of_every_aggregate_are_returned_with_their_stored_fields()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var order = await db.AppendAsync(ExpectedVersion.NoStream, Events("Order", "o-1", 2));
         var invoice = await db.AppendAsync(ExpectedVersion.NoStream, Events("Invoice", "i-1", 1));
 
@@ -80,7 +81,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Paging_through_the_log_returns_every_event_exactly_once_in_order()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 25);
 
         var read = new List<PersistedEvent>();
@@ -108,7 +109,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task Reading_with_the_largest_allowed_limit_is_accepted()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var positions = await AppendAcrossAggregatesAsync(db, 2);
 
         var page = await ReadAsync(db, fromPosition: 0, limit: PostgresEventStore.MaxReadLimit);
@@ -119,7 +120,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task The_latest_position_of_an_empty_store_is_zero()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
 
         (await LatestAsync(db)).ShouldBe(0);
     }
@@ -127,7 +128,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task The_latest_position_is_the_last_position_appended()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         await db.AppendAsync(ExpectedVersion.NoStream, Events("Order", "o-1", 2));
         var last = await db.AppendAsync(ExpectedVersion.NoStream, Events("Invoice", "i-1", 3));
 
@@ -140,7 +141,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task The_latest_position_does_not_include_uncommitted_appends_of_other_transactions()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var committed = await db.AppendAsync(ExpectedVersion.NoStream, Events("Order", "o-1", 1));
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -160,7 +161,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task A_lower_position_committed_after_a_higher_one_becomes_visible_later_so_the_highest_seen_is_not_a_safe_checkpoint()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         await using var slowConnection = await db.OpenConnectionAsync();
         await using var slow = await slowConnection.BeginTransactionAsync();
         var lower = (await db.Store.AppendAsync(slow, ExpectedVersion.NoStream, Events("Order", "slow", 1))).GlobalPositions[0];
@@ -185,7 +186,7 @@ public sealed class GlobalReadTests(ServerRoute route)
     [Test]
     public async Task A_rolled_back_append_leaves_a_permanent_gap_in_positions()
     {
-        await using var db = await StoreDatabase.CreateAsync(route: route);
+        await using var db = await StoreDatabase.CreateAsync(route: route, schema: schema);
         var before = (await db.AppendAsync(ExpectedVersion.NoStream, Events("Order", "kept-1", 1))).GlobalPositions[0];
         long rolledBack;
         await using (var connection = await db.OpenConnectionAsync())

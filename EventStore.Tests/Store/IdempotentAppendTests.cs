@@ -4,9 +4,10 @@ using static EventStore.Tests.Store.AppendTestSupport;
 namespace EventStore.Tests.Store;
 
 /// <summary>The README's retry rules: an exact retry gets the original result back, anything else is a described conflict.</summary>
-[TestFixture(ServerRoute.Direct)]
-[TestFixture(ServerRoute.PgBouncer)]
-public sealed class IdempotentAppendTests(ServerRoute route) : StoreFixture(route)
+[TestFixture(ServerRoute.Direct, LogSchema.Plain)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
+[TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+public sealed class IdempotentAppendTests(ServerRoute route, LogSchema schema) : StoreFixture(route, schema)
 {
     private const string Order = "Order";
 

@@ -27,9 +27,21 @@ internal sealed class StoreDatabase : IAsyncDisposable
 
     public PostgresEventStore Store { get; }
 
-    public static async Task<StoreDatabase> CreateAsync(EventStoreOptions? options = null, ServerRoute route = ServerRoute.Direct)
+    /// <summary>Positions per partition of a partitioned test log: small, so that a fixture's events span many partitions.</summary>
+    public const long TestPartitionSize = 100;
+
+    /// <summary>Partitions made ahead of the sequence for a partitioned test log: room for 20,000 positions.</summary>
+    private const int TestPartitionsAhead = 200;
+
+    public static async Task<StoreDatabase> CreateAsync(
+        EventStoreOptions? options = null, ServerRoute route = ServerRoute.Direct, LogSchema schema = LogSchema.Plain)
     {
         options ??= EventStoreOptions.Default;
+        if (schema == LogSchema.Partitioned)
+        {
+            options = options with { PartitionSize = TestPartitionSize };
+        }
+
         var database = await TestServer.CreateDatabaseAsync();
         string connectionString;
         try
@@ -43,9 +55,17 @@ internal sealed class StoreDatabase : IAsyncDisposable
         }
 
         await using (var connection = await database.OpenConnectionAsync())
-        await using (var command = new NpgsqlCommand(MigrationEmitter.Render(options), connection))
         {
-            await command.ExecuteNonQueryAsync();
+            await using (var command = new NpgsqlCommand(MigrationEmitter.Render(options), connection))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            if (schema == LogSchema.Partitioned)
+            {
+                await using var partitions = new NpgsqlCommand($"SELECT \"{options.EventsTable}_create_partitions\"({TestPartitionsAhead})", connection);
+                await partitions.ExecuteNonQueryAsync();
+            }
         }
 
         return new StoreDatabase(database, options, connectionString);

@@ -4,9 +4,10 @@ using static EventStore.Tests.Store.ReadTestSupport;
 
 namespace EventStore.Tests.Store;
 
-[TestFixture(ServerRoute.Direct)]
-[TestFixture(ServerRoute.PgBouncer)]
-public sealed class StreamReadTests(ServerRoute route) : StoreFixture(route)
+[TestFixture(ServerRoute.Direct, LogSchema.Plain)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
+[TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+public sealed class StreamReadTests(ServerRoute route, LogSchema schema) : StoreFixture(route, schema)
 {
     private PostgresEventStore Store => Db.Store;
 
@@ -218,6 +219,14 @@ public sealed class StreamReadTests(ServerRoute route) : StoreFixture(route)
                        ('Order', '{id}', 1, gen_random_uuid(), 'First', '\x00', now()),
                        ('Order', '{id}', 2, gen_random_uuid(), 'Second', '\x00', now())
                 """);
+            if (Schema == LogSchema.Partitioned)
+            {
+                // A partitioned log finds a stream through its key table, which the append fills.
+                await ExecuteAsync(connection, $"""
+                    INSERT INTO events_keys (event_id, aggregate_type, aggregate_id, aggregate_version, global_position)
+                    SELECT event_id, aggregate_type, aggregate_id, aggregate_version, global_position FROM events WHERE aggregate_id = '{id}'
+                    """);
+            }
         }
 
         var stream = await Db.ReadStreamAsync("Order", id);
