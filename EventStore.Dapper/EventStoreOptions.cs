@@ -61,6 +61,14 @@ public sealed record EventStoreOptions
     public long? PartitionSize { get; set; }
 
     /// <summary>
+    /// With <see cref="PartitionSize"/>, how many partitions should exist beyond the one holding the last appended
+    /// position; when fewer remain, the store logs a warning and reports <c>eventstore.partitions.ahead</c>. Checking
+    /// costs one round trip on a store's first append, and again at most every 10 seconds while too few remain.
+    /// Defaults to 2.
+    /// </summary>
+    public int MinPartitionsAhead { get; set; } = 2;
+
+    /// <summary>
     /// Whether the store's trace spans carry the aggregate id (<c>eventstore.aggregate_id</c>). Off by default: ids
     /// can be personal data, and spans often leave the system. Payloads and metadata are never recorded.
     /// </summary>

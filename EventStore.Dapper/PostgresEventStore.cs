@@ -25,6 +25,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     private readonly ILogger _logger;
     private readonly StatementPreparation _preparation;
     private readonly string _eventsTable;
+    private readonly PartitionWatch? _partitionWatch;
     private readonly bool _recordAggregateIds;
 
     /// <summary>Creates a store over the tables named in <paramref name="options"/>.</summary>
@@ -37,6 +38,9 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         _eventsTable = options.EventsTable;
         _logger = options.Logger ?? NullLogger.Instance;
         _preparation = new StatementPreparation(options.PrepareStatements, options.PrepareBehindPooler, _logger);
+        _partitionWatch = _sql.LastPartition is { } lastPartition && options.PartitionSize is { } partitionSize
+            ? new PartitionWatch(lastPartition, partitionSize, options.MinPartitionsAhead, options.EventsTable, _preparation, _logger)
+            : null;
         _recordAggregateIds = options.RecordAggregateIds;
         DapperTypeHandlers.EnsureNullStringHandler();
     }
@@ -65,13 +69,14 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         var command = _sql.Append.Create(connection, npgsqlTransaction, expectedVersion, events);
         using var activity = StoreTelemetry.StartAppend(events[0], events.Count, expectedVersion, _recordAggregateIds);
         var startedAt = Stopwatch.GetTimestamp();
+        AppendResult result;
+        bool retried;
         try
         {
-            var (result, retried) = await StoreCommands.RunAsync(command, _preparation, (events, expectedVersion),
+            (result, retried) = await StoreCommands.RunAsync(command, _preparation, (events, expectedVersion),
                 static (reader, append, token) => AppendStatement.ReadAsync(reader, append.events, append.expectedVersion, token),
                 cancellationToken).ConfigureAwait(false);
             AppendEnded(activity, events, retried ? AppendOutcome.Retried : AppendOutcome.Appended, result, failure: null, startedAt);
-            return result;
         }
         catch (PostgresException error) when (_sql.Append.Translate(error, events, expectedVersion) is { } translated)
         {
@@ -88,6 +93,13 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             AppendEnded(activity, events, StoreTelemetry.Classify(failure), result: null, failure, startedAt);
             throw;
         }
+
+        if (_partitionWatch is not null && !retried)
+        {
+            await _partitionWatch.AfterAppendAsync(connection, npgsqlTransaction, result.GlobalPositions[^1], cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
@@ -200,8 +212,10 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
         ArgumentOutOfRangeException.ThrowIfNegative(ahead);
         var statement = _sql.CreatePartitions ?? throw new InvalidOperationException(
             $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to make.");
-        return await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, ahead), _preparation, 0,
+        var made = await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, ahead), _preparation, 0,
             static (reader, _, token) => CreatePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        _partitionWatch?.Forget();
+        return made;
     }
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)

@@ -41,6 +41,14 @@ internal static class StoreTelemetry
     private static readonly Counter<long> EventsRead = Meter.CreateCounter<long>(
         "eventstore.events.read", "{event}", "Events returned by stream and global log reads.");
 
+    private static readonly Gauge<long> PartitionsAheadGauge = Meter.CreateGauge<long>(
+        "eventstore.partitions.ahead", "{partition}",
+        "Partitions of a partitioned events table beyond the one holding the last appended position, as last checked.");
+
+    /// <summary>Records how many partitions remain ahead, tagged with the events table.</summary>
+    public static void PartitionsAhead(long ahead, string eventsTable) =>
+        PartitionsAheadGauge.Record(ahead, new KeyValuePair<string, object?>("eventstore.events_table", eventsTable));
+
     public static Activity? StartAppend(Event first, int eventCount, ExpectedVersion expectedVersion, bool recordAggregateIds)
     {
         var activity = Source.StartActivity("eventstore.append");

@@ -110,6 +110,14 @@ internal static class SchemaStatements
             END
             $function$;
 
+            -- The number of the highest partition made so far by the function above, or -1 when there is none.
+            CREATE OR REPLACE FUNCTION {Identifier.Quote(names.LastPartitionFunction)}() RETURNS bigint
+            LANGUAGE sql STABLE AS $function$
+                SELECT COALESCE(max(substring(c.relname FROM {names.PartitionPrefix.Length + 1})::bigint), -1)
+                FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+                WHERE i.inhparent = '{eventsTable}'::regclass AND c.relname ~ '^{names.PartitionPrefix}[0-9]+$'
+            $function$;
+
             SELECT {Identifier.Quote(names.CreatePartitionsFunction)}(1);
 
             {HeadsAndCheckpoints(names)}

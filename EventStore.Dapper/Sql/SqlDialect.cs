@@ -24,6 +24,7 @@ public sealed class SqlDialect
         var names = new SchemaNames(events, heads, checkpoints);
         EventIdConstraint = names.EventIdKey;
         AggregateVersionConstraint = names.AggregateVersionKey;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MinPartitionsAhead, nameof(options));
         if (options.PartitionSize is < 1)
         {
             throw new ArgumentException(
@@ -38,6 +39,7 @@ public sealed class SqlDialect
         Append = new AppendStatement(eventsTable, keysTable, Identifier.Quote(heads), NotifyChannel, EventIdConstraint, AggregateVersionConstraint);
         StreamRead = new StreamReadStatement(eventsTable, keysTable);
         CreatePartitions = options.PartitionSize is null ? null : new CreatePartitionsStatement(Identifier.Quote(names.CreatePartitionsFunction));
+        LastPartition = options.PartitionSize is null ? null : new LastPartitionStatement(Identifier.Quote(names.LastPartitionFunction));
         LogRead = new LogReadStatement(eventsTable);
         LatestPosition = new LatestPositionStatement(eventsTable);
         ConsumerBatch = new ConsumerBatchStatement(eventsTable);
@@ -72,6 +74,9 @@ public sealed class SqlDialect
 
     /// <summary>Makes partitions ahead of the sequence; null for a plain events table.</summary>
     internal CreatePartitionsStatement? CreatePartitions { get; }
+
+    /// <summary>Reads the highest partition's number; null for a plain events table.</summary>
+    internal LastPartitionStatement? LastPartition { get; }
 
     internal LogReadStatement LogRead { get; }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using EventStore.Dapper;
 using EventStore.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using static EventStore.Tests.Store.AppendTestSupport;
 
@@ -77,6 +79,35 @@ public sealed class PartitionedLogTests
     }
 
     [Test]
+    public async Task When_fewer_partitions_than_configured_remain_ahead_the_store_warns_once_and_reports_the_count()
+    {
+        var logger = new RecordingLogger();
+        var options = new EventStoreOptions { PartitionSize = 10, MinPartitionsAhead = 1, EventsTable = "watched_events", Logger = logger };
+        await using var database = await TestServer.CreateDatabaseAsync();
+        await ExecuteAsync(database, MigrationEmitter.Render(options));
+        var store = new PostgresEventStore(options);
+        var reported = new List<long>();
+        using var listener = ListenToPartitionsAhead("watched_events", reported);
+        await using var connection = await database.OpenConnectionAsync();
+
+        await AppendAsync(store, connection, 1);   // position 1: partition 1 is still ahead
+        await AppendAsync(store, connection, 12);  // position 13, in partition 1, the last: none ahead
+        await AppendAsync(store, connection, 1);   // still none ahead, but reported a moment ago
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await store.CreatePartitionsAsync(transaction, 3);
+            await transaction.CommitAsync();
+        }
+
+        await AppendAsync(store, connection, 1);   // position 15: partitions 2 to 4 ahead
+
+        reported.ShouldBe([1L, 0L, 3L]);
+        var warnings = logger.Entries.Where(entry => entry.Level == LogLevel.Warning).Select(entry => entry.Message).ToList();
+        warnings.Count.ShouldBe(1);
+        warnings[0].ShouldContain("Only 0 partitions of watched_events remain beyond the one holding position 13, fewer than the 1 configured");
+    }
+
+    [Test]
     public async Task Making_partitions_for_a_plain_log_is_refused_with_the_option_that_partitions_it()
     {
         await using var db = await StoreDatabase.CreateAsync();
@@ -94,6 +125,43 @@ public sealed class PartitionedLogTests
         var result = await store.AppendAsync(transaction, ExpectedVersion.NoStream, Events(Order, id, 25));
         await transaction.CommitAsync();
         return result;
+    }
+
+    private static async Task AppendAsync(PostgresEventStore store, NpgsqlConnection connection, int count)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        await store.AppendAsync(transaction, ExpectedVersion.Any, Events(Order, NewAggregateId(), count));
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Collects the partitions-ahead gauge of one events table; other tests' tables are left out.</summary>
+    private static MeterListener ListenToPartitionsAhead(string eventsTable, List<long> reported)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Name == "eventstore.partitions.ahead")
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "eventstore.events_table" && Equals(tag.Value, eventsTable))
+                {
+                    lock (reported)
+                    {
+                        reported.Add(value);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 
     private static async Task<List<string>> ExplainStreamReadAsync(StoreDatabase db, string id)
