@@ -13,8 +13,9 @@ internal static partial class MapperEmitter
             /// <param name="domainEvent">One of this mapper's domain events.</param>
             /// <param name="options">Ids, metadata and clock for the event; <see langword="null"/> for none and the system clock.</param>
             /// <returns>
-            /// The store event: the domain event's UTF-8 JSON as payload, its event type and version, a new event id, the
-            /// current time, and the ids and metadata of <paramref name="options"/> (<c>{}</c> when it has no metadata).
+            /// The store event: the domain event's UTF-8 JSON as payload, its event type and version, a new event id (a
+            /// time-ordered <c>Guid.CreateVersion7()</c>, or <c>Guid.NewGuid()</c> on frameworks without it), the current
+            /// time, and the ids and metadata of <paramref name="options"/> (<c>{}</c> when it has no metadata).
             /// </returns>
             /// <exception cref="global::System.ArgumentNullException"><paramref name="aggregateType"/>, <paramref name="aggregateId"/> or <paramref name="domainEvent"/> is <see langword="null"/>.</exception>
             /// <exception cref="global::System.ArgumentException"><paramref name="domainEvent"/> is not one of this mapper's domain events.</exception>
