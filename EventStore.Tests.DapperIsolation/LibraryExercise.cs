@@ -44,7 +44,7 @@ internal static class LibraryExercise
     {
         AggregateType = "Isolation",
         AggregateId = "isolation-1",
-        EventId = Guid.NewGuid(),
+        EventId = Guid.CreateVersion7(),
         EventType = "Checked",
         Payload = [(byte)number],
         Metadata = """{"run": "isolation"}"""u8.ToArray(),

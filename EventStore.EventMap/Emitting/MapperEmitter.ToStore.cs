@@ -5,7 +5,9 @@ namespace EventStore.EventMap.Emitting;
 /// <summary>The members that turn domain events into store events to append.</summary>
 internal static partial class MapperEmitter
 {
-    private static void WriteToStoreEvent(SourceWriter writer) =>
+    private static void WriteToStoreEvent(SourceWriter writer, MapperPlan plan)
+    {
+        var newEventId = plan.UseVersion7Guids ? "a new time-ordered (version 7) event id" : "a new random event id";
         writer.Lines($$"""
             /// <summary>Converts a domain event of this mapper to a store event to append.</summary>
             /// <param name="aggregateType">The type of the aggregate the event belongs to, such as <c>User</c>.</param>
@@ -13,8 +15,8 @@ internal static partial class MapperEmitter
             /// <param name="domainEvent">One of this mapper's domain events.</param>
             /// <param name="options">Ids, metadata and clock for the event; <see langword="null"/> for none and the system clock.</param>
             /// <returns>
-            /// The store event: the domain event's UTF-8 JSON as payload, its event type and version, a new event id, the
-            /// current time, and the ids and metadata of <paramref name="options"/> (<c>{}</c> when it has no metadata).
+            /// The store event: the domain event's UTF-8 JSON as payload, its event type and version, {{newEventId}},
+            /// the current time, and the ids and metadata of <paramref name="options"/> (<c>{}</c> when it has no metadata).
             /// </returns>
             /// <exception cref="global::System.ArgumentNullException"><paramref name="aggregateType"/>, <paramref name="aggregateId"/> or <paramref name="domainEvent"/> is <see langword="null"/>.</exception>
             /// <exception cref="global::System.ArgumentException"><paramref name="domainEvent"/> is not one of this mapper's domain events.</exception>
@@ -27,6 +29,7 @@ internal static partial class MapperEmitter
                 return CreateStoreEvent(aggregateType, aggregateId, domainEvent, nameof(domainEvent), options, createdAt);
             }
             """);
+    }
 
     private static void WriteToStoreEvents(SourceWriter writer) =>
         writer.Lines($$"""

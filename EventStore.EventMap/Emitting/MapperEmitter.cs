@@ -44,7 +44,7 @@ internal static partial class MapperEmitter
         writer.Line();
         WriteEventVersionOf(writer, plan);
         writer.Line();
-        WriteToStoreEvent(writer);
+        WriteToStoreEvent(writer, plan);
         writer.Line();
         WriteToStoreEvents(writer);
         writer.Line();

@@ -167,7 +167,7 @@ internal sealed class BasicExample
     {
         AggregateType = AggregateType,
         AggregateId = _orderId,
-        EventId = Guid.NewGuid(),
+        EventId = Guid.CreateVersion7(),
         EventType = eventType,
         Payload = payload.ToArray(),
         CreatedAt = DateTimeOffset.UtcNow,

@@ -117,6 +117,7 @@ public sealed class GeneratedSourceTests
         var source = GeneratorHarness.Run(UsersModel.All).Source(UsersModel.MapperHintName);
 
         source.ShouldContain("EventId = global::System.Guid.CreateVersion7(),");
+        source.ShouldContain("a new time-ordered (version 7) event id");
     }
 
     [Test]
@@ -129,6 +130,7 @@ public sealed class GeneratedSourceTests
         var source = EventStore.EventMap.Emitting.MapperEmitter.Emit(olderFramework);
 
         source.ShouldContain("EventId = global::System.Guid.NewGuid(),");
+        source.ShouldContain("a new random event id");
         source.ShouldNotContain("CreateVersion7");
     }
 
