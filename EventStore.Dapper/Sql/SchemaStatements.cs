@@ -7,13 +7,28 @@ internal static class SchemaStatements
     public static string Render(SchemaNames names, long? partitionSize) =>
         partitionSize is { } size ? RenderPartitioned(names, size) : RenderPlain(names);
 
-    private static string RenderPlain(SchemaNames names)
+    private static string RenderPlain(SchemaNames names) => $"""
+        -- EventStore for .NET: the append-only event log and the aggregate heads.
+        {CreateSchemas(names)}{EventsTable(names, partitioned: false)}
+        {HeadsAndCheckpoints(names)}
+        """;
+
+    /// <summary>
+    /// The events table and its indexes. A partitioned table cannot hold the unique constraints on event ids and stream
+    /// versions, since they do not include the partition key; its key table holds them instead.
+    /// </summary>
+    private static string EventsTable(SchemaNames names, bool partitioned)
     {
         var eventsTable = Identifier.Quote(names.Events);
+        var uniqueKeys = partitioned
+            ? string.Empty
+            : $"""
 
+                  CONSTRAINT {Identifier.Quote(names.EventIdKey)} UNIQUE (event_id),
+                  CONSTRAINT {Identifier.Quote(names.AggregateVersionKey)} UNIQUE (aggregate_type, aggregate_id, aggregate_version),
+              """;
         return $"""
-            -- EventStore for .NET: the append-only event log and the aggregate heads.
-            {CreateSchemas(names)}CREATE TABLE IF NOT EXISTS {eventsTable} (
+            CREATE TABLE IF NOT EXISTS {eventsTable} (
                 global_position   BIGSERIAL   NOT NULL,
                 aggregate_type    TEXT        NOT NULL,
                 aggregate_id      TEXT        NOT NULL,
@@ -27,18 +42,15 @@ internal static class SchemaStatements
                 causation_id      TEXT        NULL,
                 metadata          JSONB       NULL,
                 created_at        TIMESTAMPTZ NOT NULL,
-                CONSTRAINT {Identifier.Quote(names.EventsPrimaryKey)} PRIMARY KEY (global_position),
-                CONSTRAINT {Identifier.Quote(names.EventIdKey)} UNIQUE (event_id),
-                CONSTRAINT {Identifier.Quote(names.AggregateVersionKey)} UNIQUE (aggregate_type, aggregate_id, aggregate_version),
+                CONSTRAINT {Identifier.Quote(names.EventsPrimaryKey)} PRIMARY KEY (global_position),{uniqueKeys}
                 CONSTRAINT {Identifier.Quote(names.AggregateVersionCheck)} CHECK (aggregate_version > 0),
                 CONSTRAINT {Identifier.Quote(names.EventVersionCheck)} CHECK (event_version > 0)
-            );
+            ){(partitioned ? " PARTITION BY RANGE (global_position)" : string.Empty)};
 
             CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.EventTypeIndex)} ON {eventsTable} (event_type, global_position);
             CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.CorrelationIdIndex)} ON {eventsTable} (correlation_id) WHERE correlation_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.AggregateTypeIndex)} ON {eventsTable} (aggregate_type, global_position);
 
-            {HeadsAndCheckpoints(names)}
             """;
     }
 
@@ -53,29 +65,7 @@ internal static class SchemaStatements
         var eventsTable = Identifier.Quote(names.Events);
         return $"""
             -- EventStore for .NET: the append-only event log, partitioned by position, its key table, and the aggregate heads.
-            {CreateSchemas(names)}CREATE TABLE IF NOT EXISTS {eventsTable} (
-                global_position   BIGSERIAL   NOT NULL,
-                aggregate_type    TEXT        NOT NULL,
-                aggregate_id      TEXT        NOT NULL,
-                aggregate_version BIGINT      NOT NULL,
-                event_id          UUID        NOT NULL,
-                event_type        TEXT        NOT NULL,
-                event_version     INT         NOT NULL DEFAULT 1,
-                payload           BYTEA       NOT NULL,
-                trace_id          TEXT        NULL,
-                correlation_id    TEXT        NULL,
-                causation_id      TEXT        NULL,
-                metadata          JSONB       NULL,
-                created_at        TIMESTAMPTZ NOT NULL,
-                CONSTRAINT {Identifier.Quote(names.EventsPrimaryKey)} PRIMARY KEY (global_position),
-                CONSTRAINT {Identifier.Quote(names.AggregateVersionCheck)} CHECK (aggregate_version > 0),
-                CONSTRAINT {Identifier.Quote(names.EventVersionCheck)} CHECK (event_version > 0)
-            ) PARTITION BY RANGE (global_position);
-
-            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.EventTypeIndex)} ON {eventsTable} (event_type, global_position);
-            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.CorrelationIdIndex)} ON {eventsTable} (correlation_id) WHERE correlation_id IS NOT NULL;
-            CREATE INDEX IF NOT EXISTS {Identifier.Quote(names.AggregateTypeIndex)} ON {eventsTable} (aggregate_type, global_position);
-
+            {CreateSchemas(names)}{EventsTable(names, partitioned: true)}
             CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.Keys)} (
                 event_id          UUID        NOT NULL,
                 aggregate_type    TEXT        NOT NULL,
