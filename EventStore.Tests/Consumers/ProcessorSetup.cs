@@ -18,6 +18,7 @@ public sealed record ProcessorSetup(ConsumerLeaseMode LeaseMode, ServerRoute Rou
         new TestFixtureData(new ProcessorSetup(ConsumerLeaseMode.Table, ServerRoute.Direct)),
         new TestFixtureData(new ProcessorSetup(ConsumerLeaseMode.Table, ServerRoute.PgBouncer)),
         new TestFixtureData(new ProcessorSetup(ConsumerLeaseMode.AdvisoryLock, ServerRoute.Direct, LogSchema.Partitioned)),
+        new TestFixtureData(new ProcessorSetup(ConsumerLeaseMode.Table, ServerRoute.PgBouncer, LogSchema.Partitioned)),
     ];
 
     /// <summary>Names the fixture in test results, e.g. "Table lease via PgBouncer".</summary>

@@ -10,6 +10,7 @@ namespace EventStore.Tests.Store;
 [TestFixture(ServerRoute.Direct, LogSchema.Plain)]
 [TestFixture(ServerRoute.PgBouncer, LogSchema.Plain)]
 [TestFixture(ServerRoute.Direct, LogSchema.Partitioned)]
+[TestFixture(ServerRoute.PgBouncer, LogSchema.Partitioned)]
 public sealed class AppendTests(ServerRoute route, LogSchema schema) : StoreFixture(route, schema)
 {
     private const string Order = "Order";
