@@ -12,7 +12,7 @@ internal sealed class LogCheck(SqlDialect sql, StatementPreparation preparation,
     private long _checkedAt;
 
     /// <summary>Whether the interval has passed since the last check.</summary>
-    public bool Due => _checkedAt == 0 || Stopwatch.GetElapsedTime(_checkedAt) >= interval;
+    public bool Due => Stopwatch.GetElapsedTime(_checkedAt) >= interval;
 
     /// <exception cref="UnsafeEventLogException">An assumption does not hold.</exception>
     public async Task RunAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

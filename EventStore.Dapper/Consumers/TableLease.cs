@@ -40,10 +40,14 @@ internal sealed class TableLease(
             await logCheck.RunAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql.EnsureCheckpoint, new ConsumerParameters(holder.ConsumerName), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // A standby tries once per takeover interval, so the checkpoint row is made only when a take finds none.
         var startedAt = Stopwatch.GetTimestamp();
         _epoch = await RunAsync(sql.TableLease.Take(connection, holder), cancellationToken).ConfigureAwait(false);
+        if (_epoch is null && await EnsureCheckpointAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            _epoch = await RunAsync(sql.TableLease.Take(connection, holder), cancellationToken).ConfigureAwait(false);
+        }
+
         if (_epoch is null)
         {
             return LeaseState.NotHeld;
@@ -108,6 +112,11 @@ internal sealed class TableLease(
         _renewedAt = startedAt;
         return position;
     }
+
+    /// <summary>Makes the consumer's checkpoint row; true when there was none.</summary>
+    private async Task<bool> EnsureCheckpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql.EnsureCheckpoint, new ConsumerParameters(holder.ConsumerName), cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
 
     private Task<long?> RunAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
         StoreCommands.RunAsync(command, preparation, 0, static (reader, _, token) => TableLeaseStatement.ReadAsync(reader, token), cancellationToken);
