@@ -132,6 +132,11 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             StoreTelemetry.ReadSucceeded(activity, aggregateType, events.Count);
             return new AggregateStream(aggregateType, aggregateId, events);
         }
+        catch (PostgresException error) when (ArchiveGuard.Translate(error) is { } archived)
+        {
+            StoreTelemetry.Failed(activity, archived);
+            throw archived;
+        }
         catch (Exception failure)
         {
             StoreTelemetry.Failed(activity, failure);
@@ -166,6 +171,11 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
                 static (reader, _, token) => LogReadStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
             StoreTelemetry.ReadSucceeded(activity, aggregateType: null, events.Count);
             return events;
+        }
+        catch (PostgresException error) when (ArchiveGuard.Translate(error) is { } archived)
+        {
+            StoreTelemetry.Failed(activity, archived);
+            throw archived;
         }
         catch (Exception failure)
         {
@@ -216,6 +226,39 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             static (reader, _, token) => CreatePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         _partitionWatch?.Forget();
         return made;
+    }
+
+    /// <summary>
+    /// Archives, on a partitioned events table, the oldest partitions that lie wholly at or below
+    /// <paramref name="throughPosition"/> and that every consumer in the checkpoint table has passed: detaches them from the
+    /// events table, and records each in the archive table. A partition that a consumer still needs stays, and the result
+    /// names the consumer. The same runs from psql as <c>SELECT * FROM events_archive_partitions(through)</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>Detaching takes the events table's exclusive lock: it waits for running appends and reads, and blocks new
+    /// ones until <paramref name="transaction"/> ends. Run it in a short transaction of its own, with a
+    /// <c>lock_timeout</c> if a long reader must not hold it up.</para>
+    /// <para>A detached partition is an ordinary table, for the operator to dump, move or drop (docs/partitioning.md). Its
+    /// key rows stay, so its ids remain duplicates and its versions are never reused. Reads that would skip it fail with
+    /// <see cref="ArchivedEventsException"/>, and so does a consumer whose checkpoint lies below it. Consumers that keep
+    /// their position outside the checkpoint table are not known here: bound <paramref name="throughPosition"/> by them.</para>
+    /// </remarks>
+    /// <param name="transaction">The transaction to detach in; the partitions leave the log when it commits.</param>
+    /// <param name="throughPosition">The highest position that may be archived.</param>
+    /// <param name="cancellationToken">Cancels the call on the server.</param>
+    /// <returns>The partitions detached, and the consumer that held back the next one, if one did.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="throughPosition"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The store's events table is not partitioned.</exception>
+    public async Task<PartitionArchival> ArchivePartitionsAsync(IDbTransaction transaction, long throughPosition, CancellationToken cancellationToken = default)
+    {
+        var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
+        ArgumentOutOfRangeException.ThrowIfNegative(throughPosition);
+        var statement = _sql.ArchivePartitions ?? throw new InvalidOperationException(
+            $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to archive.");
+        var archival = await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, throughPosition), _preparation, 0,
+            static (reader, _, token) => ArchivePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        PartitionLog.Archived(_logger, _eventsTable, archival);
+        return archival;
     }
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)

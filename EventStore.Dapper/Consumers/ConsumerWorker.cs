@@ -186,8 +186,15 @@ internal sealed class ConsumerWorker
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
     {
         var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
-        return await StoreCommands.RunAsync(command, _preparation, 0,
-            static (reader, _, token) => ConsumerBatchStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StoreCommands.RunAsync(command, _preparation, 0,
+                static (reader, _, token) => ConsumerBatchStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException error) when (ArchiveGuard.Translate(error) is { } archived)
+        {
+            throw Archived(checkpoint, archived);
+        }
     }
 
     private async Task HandleAsync(NpgsqlTransaction transaction, PersistedEvent @event, CancellationToken cancellationToken)
@@ -224,6 +231,12 @@ internal sealed class ConsumerWorker
         "that took positions with nextval() or inserted explicit ones, a sequence set back, or a cache seen too late. The " +
         "processor stops instead of running on. Fix: find and stop that writer (docs/consumers.md, \"What the argument " +
         "assumes\"), handle the event by hand, then start the processor again; it does not go back.");
+
+    private UnsafeEventLogException Archived(long checkpoint, ArchivedEventsException archived) => new("archived events",
+        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, below an " +
+        $"archived partition of the log, so it cannot read the events it has not handled: {archived.Message} The processor " +
+        "stops this consumer instead of skipping them. Fix: attach the partition again, or, if the consumer must not see " +
+        "those events, move its checkpoint to the partition's last position; then start the processor again.");
 
     private UnsafeEventLogException SequenceBehind(long checkpoint) => new("sequence reset",
         $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +

@@ -24,6 +24,10 @@ internal sealed record SchemaNames
         Keys = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "keys"));
         CreatePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "create_partitions"));
         LastPartitionFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "last_partition"));
+        Archive = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "archive"));
+        ArchivePrimaryKey = Identifier.Derived(Archive.Name, "pkey");
+        ArchivePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "archive_partitions"));
+        RefuseArchivedFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "refuse_archived"));
         // Room for the largest partition number, so PostgreSQL never truncates, and so never confuses, two partition names.
         PartitionPrefix = Identifier.Derived(events.Name, "p" + new string('9', 19))[..^19];
         EnsureDistinctRelations();
@@ -43,6 +47,17 @@ internal sealed record SchemaNames
 
     /// <summary>The function that reports the number of the highest partition made.</summary>
     public QualifiedName LastPartitionFunction { get; }
+
+    /// <summary>The record of a partitioned events table's archived partitions: each one's name and the positions it held.</summary>
+    public QualifiedName Archive { get; }
+
+    public string ArchivePrimaryKey { get; }
+
+    /// <summary>The function that detaches the partitions every consumer has passed and records them in <see cref="Archive"/>.</summary>
+    public QualifiedName ArchivePartitionsFunction { get; }
+
+    /// <summary>The function that raises the error naming the archived partition a read would skip.</summary>
+    public QualifiedName RefuseArchivedFunction { get; }
 
     /// <summary>A partition's name is this and its number: partition n holds positions n × size + 1 up to (n + 1) × size.</summary>
     public string PartitionPrefix { get; }
@@ -87,6 +102,8 @@ internal sealed record SchemaNames
             (Events.Schema, AggregateTypeIndex, "the aggregate type index"),
             (Heads.Schema, HeadsPrimaryKey, "the aggregate heads primary key"),
             (Keys.Schema, Keys.Name, "the event keys table"),
+            (Archive.Schema, Archive.Name, "the archive table"),
+            (Archive.Schema, ArchivePrimaryKey, "the archive primary key"),
             (Checkpoints.Schema, Checkpoints.Name, "the checkpoints table"),
             (Checkpoints.Schema, CheckpointsPrimaryKey, "the checkpoints primary key"),
         };

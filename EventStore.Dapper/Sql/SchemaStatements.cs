@@ -108,9 +108,101 @@ internal static class SchemaStatements
                 WHERE i.inhparent = '{eventsTable}'::regclass AND c.relname ~ '^{names.PartitionPrefix}[0-9]+$'
             $function$;
 
+            {Archival(names)}
             SELECT {Identifier.Quote(names.CreatePartitionsFunction)}(1);
 
             {HeadsAndCheckpoints(names)}
+            """;
+    }
+
+    /// <summary>
+    /// The archive table, the function that detaches the partitions every consumer has passed, and the function that
+    /// refuses a read that would skip an archived partition. Key rows stay, so archived ids and versions are never reused.
+    /// </summary>
+    private static string Archival(SchemaNames names)
+    {
+        var eventsTable = Identifier.Quote(names.Events);
+        var archive = Identifier.Quote(names.Archive);
+        return $"""
+            -- The partitions detached by {Identifier.Quote(names.ArchivePartitionsFunction)}, and the positions each held.
+            CREATE TABLE IF NOT EXISTS {archive} (
+                partition_name TEXT        NOT NULL,
+                first_position BIGINT      NOT NULL,
+                last_position  BIGINT      NOT NULL,
+                archived_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+                CONSTRAINT {Identifier.Quote(names.ArchivePrimaryKey)} PRIMARY KEY (last_position)
+            );
+
+            -- Detaches, oldest first, the partitions that lie wholly at or below `through`, below every consumer's checkpoint
+            -- and below the sequence, and records them. Returns a row per partition detached, then (archived = false) the
+            -- first partition a consumer's checkpoint held back, with that consumer. DETACH waits for the readers and writers
+            -- of the events table, and blocks them until the transaction ends: run it in a short transaction of its own.
+            CREATE OR REPLACE FUNCTION {Identifier.Quote(names.ArchivePartitionsFunction)}(through bigint)
+            RETURNS TABLE (partition_name text, first_position bigint, last_position bigint, archived boolean, held_by text, held_at bigint)
+            LANGUAGE plpgsql AS $function$
+            #variable_conflict use_column
+            DECLARE
+                sequence_at bigint := COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{eventsTable}', 'global_position')::regclass), 0);
+                slowest text;
+                slowest_at bigint;
+                part record;
+            BEGIN
+                IF through IS NULL THEN
+                    RAISE EXCEPTION 'through must be a position, not null';
+                END IF;
+                SELECT checkpoint.consumer_name, checkpoint.global_position INTO slowest, slowest_at
+                FROM {Identifier.Quote(names.Checkpoints)} AS checkpoint
+                ORDER BY checkpoint.global_position, checkpoint.consumer_name
+                LIMIT 1;
+                FOR part IN
+                    SELECT child.oid::regclass::text AS name, bound[1] AS lower, bound[2] - 1 AS upper
+                    FROM pg_inherits AS link
+                    JOIN pg_class AS child ON child.oid = link.inhrelid
+                    CROSS JOIN LATERAL regexp_match(pg_get_expr(child.relpartbound, child.oid),
+                                                    '^FOR VALUES FROM \(''(-?\d+)''\) TO \(''(-?\d+)''\)$') AS matched
+                    CROSS JOIN LATERAL (SELECT matched::bigint[] AS bound) AS bounds
+                    WHERE link.inhparent = '{eventsTable}'::regclass AND matched IS NOT NULL
+                    ORDER BY bound[1]
+                LOOP
+                    EXIT WHEN part.upper > through OR part.upper > sequence_at;
+                    IF part.upper > slowest_at THEN
+                        RETURN QUERY SELECT part.name, part.lower, part.upper, false, slowest, slowest_at;
+                        EXIT;
+                    END IF;
+                    EXECUTE format('ALTER TABLE {eventsTable} DETACH PARTITION %s', part.name);
+                    INSERT INTO {archive} (partition_name, first_position, last_position) VALUES (part.name, part.lower, part.upper);
+                    RETURN QUERY SELECT part.name, part.lower, part.upper, true, NULL::text, NULL::bigint;
+                END LOOP;
+            END
+            $function$;
+
+            -- Raises the error that names the archived partition after position `after`. Reads call it only where they would
+            -- otherwise skip archived events, so that they fail instead of returning a log or a stream with a hole in it. A
+            -- stream read also passes the position of the event it found missing, which some archived partition must hold.
+            CREATE OR REPLACE FUNCTION {Identifier.Quote(names.RefuseArchivedFunction)}(after bigint, missing bigint DEFAULT NULL) RETURNS boolean
+            LANGUAGE plpgsql STABLE AS $function$
+            DECLARE
+                gone record;
+            BEGIN
+                SELECT archived.partition_name, archived.first_position, archived.last_position, archived.archived_at INTO gone
+                FROM {archive} AS archived
+                WHERE archived.last_position > after
+                ORDER BY archived.last_position
+                LIMIT 1;
+                IF NOT FOUND OR missing < gone.first_position THEN
+                    RAISE EXCEPTION 'The event at position % is missing from {eventsTable}, and no archived partition holds it', COALESCE(missing, after + 1)
+                        USING ERRCODE = 'data_corrupted',
+                              HINT = 'Its key row says it was stored; rows were deleted outside the event store.';
+                END IF;
+                RAISE EXCEPTION 'Positions % to % of {eventsTable} are archived: partition % was detached on %, and reading after position % would skip them',
+                                gone.first_position, gone.last_position, gone.partition_name, gone.archived_at, after
+                    USING ERRCODE = '{ArchiveGuard.SqlState}',
+                          TABLE = gone.partition_name,
+                          HINT = format('Read from position %s on, or attach the partition again with ALTER TABLE {eventsTable} ATTACH PARTITION %s FOR VALUES FROM (%s) TO (%s) and delete its row from {archive}.',
+                                        gone.last_position, gone.partition_name, gone.first_position, gone.last_position + 1);
+            END
+            $function$;
+
             """;
     }
 

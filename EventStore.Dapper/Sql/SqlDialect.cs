@@ -36,13 +36,17 @@ public sealed class SqlDialect
         // Validated identifiers, so quoting them, also into string literals, cannot break out.
         var eventsTable = Identifier.Quote(events);
         var keysTable = options.PartitionSize is null ? null : Identifier.Quote(names.Keys);
+        var archiveGuard = options.PartitionSize is null
+            ? null
+            : new ArchiveGuard(Identifier.Quote(names.Archive), Identifier.Quote(names.RefuseArchivedFunction));
         Append = new AppendStatement(eventsTable, keysTable, Identifier.Quote(heads), NotifyChannel, EventIdConstraint, AggregateVersionConstraint);
-        StreamRead = new StreamReadStatement(eventsTable, keysTable);
+        StreamRead = new StreamReadStatement(eventsTable, keysTable, archiveGuard);
         CreatePartitions = options.PartitionSize is null ? null : new CreatePartitionsStatement(Identifier.Quote(names.CreatePartitionsFunction));
         LastPartition = options.PartitionSize is null ? null : new LastPartitionStatement(Identifier.Quote(names.LastPartitionFunction));
-        LogRead = new LogReadStatement(eventsTable);
+        ArchivePartitions = options.PartitionSize is null ? null : new ArchivePartitionsStatement(Identifier.Quote(names.ArchivePartitionsFunction));
+        LogRead = new LogReadStatement(eventsTable, archiveGuard);
         LatestPosition = new LatestPositionStatement(eventsTable);
-        ConsumerBatch = new ConsumerBatchStatement(eventsTable);
+        ConsumerBatch = new ConsumerBatchStatement(eventsTable, archiveGuard);
         FrontierProbe = new FrontierProbeStatement(eventsTable);
         LogFacts = new LogFactsStatement(eventsTable);
 
@@ -77,6 +81,9 @@ public sealed class SqlDialect
 
     /// <summary>Reads the highest partition's number; null for a plain events table.</summary>
     internal LastPartitionStatement? LastPartition { get; }
+
+    /// <summary>Detaches the partitions every consumer has passed; null for a plain events table.</summary>
+    internal ArchivePartitionsStatement? ArchivePartitions { get; }
 
     internal LogReadStatement LogRead { get; }
 

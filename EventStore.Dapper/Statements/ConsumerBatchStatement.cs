@@ -7,13 +7,19 @@ namespace EventStore.Dapper;
 /// Reads a consumer's next batch between its checkpoint and the safe frontier, optionally of some aggregate types only:
 /// settled positions only, so the upper bound is the frontier.
 /// </summary>
-internal sealed class ConsumerBatchStatement(string events)
+/// <param name="events">The events table, quoted.</param>
+/// <param name="guard">
+/// The archive guard of a partitioned events table, which refuses a batch that would skip archived events, such as a new
+/// consumer's first; null for a plain one.
+/// </param>
+internal sealed class ConsumerBatchStatement(string events, ArchiveGuard? guard)
 {
+
     /// <summary>A batch of every aggregate type.</summary>
     public string AllSql { get; } = $"""
         SELECT {EventColumns.All}
         FROM {events}
-        WHERE global_position > $1 AND global_position <= $2
+        WHERE global_position > $1 AND global_position <= $2{Archived(guard)}
         ORDER BY global_position
         LIMIT $3
         """;
@@ -22,10 +28,12 @@ internal sealed class ConsumerBatchStatement(string events)
     public string ScopedSql { get; } = $"""
         SELECT {EventColumns.All}
         FROM {events}
-        WHERE global_position > $1 AND global_position <= $2 AND aggregate_type = ANY($4)
+        WHERE global_position > $1 AND global_position <= $2 AND aggregate_type = ANY($4){Archived(guard)}
         ORDER BY global_position
         LIMIT $3
         """;
+
+    private static string Archived(ArchiveGuard? guard) => guard is null ? string.Empty : $" AND {guard.ReadsAfter("$1")}";
 
     /// <param name="connection">The batch's connection.</param>
     /// <param name="transaction">The batch's transaction.</param>

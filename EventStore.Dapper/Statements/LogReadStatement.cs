@@ -4,12 +4,14 @@ using NpgsqlTypes;
 namespace EventStore.Dapper;
 
 /// <summary>Reads the global log after a position, in position order, up to a limit.</summary>
-internal sealed class LogReadStatement(string events)
+/// <param name="events">The events table, quoted.</param>
+/// <param name="guard">The archive guard of a partitioned events table, which refuses a read that would skip archived events; null for a plain one.</param>
+internal sealed class LogReadStatement(string events, ArchiveGuard? guard)
 {
     public string Sql { get; } = $"""
         SELECT {EventColumns.All}
         FROM {events}
-        WHERE global_position > $1
+        WHERE global_position > $1{(guard is null ? string.Empty : $" AND {guard.ReadsAfter("$1")}")}
         ORDER BY global_position
         LIMIT $2
         """;

@@ -6,21 +6,23 @@ namespace EventStore.Dapper;
 /// <summary>Reads one aggregate's stream in version order, whole or between two inclusive versions.</summary>
 /// <remarks>
 /// On a partitioned events table the stream's positions come from the key table's version index, and each event is
-/// read by position, from the one partition that holds it, so a read never probes every partition's index.
+/// read by position, from the one partition that holds it, so a read never probes every partition's index. A key
+/// whose event is gone, because its partition was archived, makes the read fail rather than return a stream with a hole.
 /// </remarks>
 /// <param name="events">The events table, quoted.</param>
 /// <param name="keys">The key table of a partitioned events table, quoted; null for a plain one.</param>
-internal sealed class StreamReadStatement(string events, string? keys)
+/// <param name="guard">The archive guard of a partitioned events table; null for a plain one.</param>
+internal sealed class StreamReadStatement(string events, string? keys, ArchiveGuard? guard)
 {
     private const string VersionRange = "aggregate_version BETWEEN $3 AND $4";
 
     /// <summary>The whole stream.</summary>
-    public string WholeSql { get; } = Render(events, keys, range: null);
+    public string WholeSql { get; } = Render(events, keys, guard, range: null);
 
     /// <summary>The stream between two inclusive versions.</summary>
-    public string RangeSql { get; } = Render(events, keys, VersionRange);
+    public string RangeSql { get; } = Render(events, keys, guard, VersionRange);
 
-    private static string Render(string events, string? keys, string? range) => keys is null
+    private static string Render(string events, string? keys, ArchiveGuard? guard, string? range) => keys is null || guard is null
         ? $"""
           SELECT {EventColumns.Stream}
           FROM {events}
@@ -30,8 +32,9 @@ internal sealed class StreamReadStatement(string events, string? keys)
         : $"""
           SELECT event.*
           FROM {keys} AS key
-          CROSS JOIN LATERAL (SELECT {EventColumns.Stream} FROM {events} WHERE global_position = key.global_position) AS event
+          LEFT JOIN LATERAL (SELECT {EventColumns.Stream} FROM {events} WHERE global_position = key.global_position) AS event ON true
           WHERE key.aggregate_type = $1 AND key.aggregate_id = $2{(range is null ? string.Empty : $" AND key.{range}")}
+            AND {guard.EventFound("event.global_position", "key.global_position")}
           ORDER BY key.aggregate_version
           """;
 
