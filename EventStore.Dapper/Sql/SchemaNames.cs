@@ -24,8 +24,6 @@ internal sealed record SchemaNames
         Keys = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "keys"));
         CreatePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "create_partitions"));
         LastPartitionFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "last_partition"));
-        // Room for the largest partition number, so PostgreSQL never truncates, and so never confuses, two partition names.
-        PartitionPrefix = Identifier.Derived(events.Name, "p" + new string('9', 19))[..^19];
         EnsureDistinctRelations();
     }
 
@@ -43,9 +41,6 @@ internal sealed record SchemaNames
 
     /// <summary>The function that reports the number of the highest partition made.</summary>
     public QualifiedName LastPartitionFunction { get; }
-
-    /// <summary>A partition's name is this and its number: partition n holds positions n × size + 1 up to (n + 1) × size.</summary>
-    public string PartitionPrefix { get; }
 
     public string CheckpointsPrimaryKey { get; }
 
