@@ -45,6 +45,32 @@ public sealed class PgPartmanTests
     }
 
     [Test]
+    public async Task Pg_partman_adopts_a_log_whose_partitions_it_would_make_all_exist_and_maintains_it_from_then_on()
+    {
+        await using var log = await PartitionedLogAsync();
+
+        var adopted = await ScalarAsync<bool>(log, "SELECT partman.create_parent('public.events', 'global_position', 'native', '10', p_premake := 1)");
+        await AppendAsync(log, NewAggregateId(), 15);
+        await RunMaintenanceAsync(log);
+
+        adopted.ShouldBeFalse("create_parent reports that it made no partition, and so no default partition either");
+        (await ScalarAsync<long>(log, "SELECT count(*) FROM partman.part_config WHERE parent_table = 'public.events'")).ShouldBe(1);
+        ShouldBeContiguousAndNamedAsPgPartmanNamesThem(await PartitionsAsync(log), count: 3);
+    }
+
+    [Test]
+    public async Task Without_pg_partmans_default_partition_an_append_past_the_last_partition_is_still_refused_and_stores_nothing()
+    {
+        await using var log = await PartitionedLogAsync();
+        await AdoptAsync(log, premake: 2);
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => AppendAsync(log, NewAggregateId(), 31));
+
+        refused.Message.ShouldContain("No partition of events holds the position this append took");
+        (await ScalarAsync<long>(log, "SELECT count(*) FROM events")).ShouldBe(0);
+    }
+
+    [Test]
     public async Task Appends_and_reads_go_on_across_the_partitions_pg_partman_made()
     {
         await using var log = await PartitionedLogAsync();
@@ -152,11 +178,14 @@ public sealed class PgPartmanTests
         }
     }
 
-    /// <summary>What docs/partitioning.md tells an operator to run to hand the log's partitions over to pg_partman.</summary>
+    /// <summary>
+    /// What docs/partitioning.md tells an operator to run to hand the log's partitions over to pg_partman. create_parent
+    /// makes a default partition only when it makes a partition at all; where it is, it is dropped.
+    /// </summary>
     private static Task AdoptAsync(PartmanLog log, int premake) =>
         ExecuteAsync(log.Database, $"""
             SELECT partman.create_parent('public.{log.Options.EventsTable}', 'global_position', 'native', '{log.Options.PartitionSize}', p_premake := {premake});
-            DROP TABLE public.{log.Options.EventsTable}_default;
+            DROP TABLE IF EXISTS public.{log.Options.EventsTable}_default;
             """);
 
     private static Task RunMaintenanceAsync(PartmanLog log) =>
@@ -221,6 +250,13 @@ public sealed class PgPartmanTests
         var result = await work(transaction);
         await transaction.CommitAsync();
         return result;
+    }
+
+    private static async Task<T> ScalarAsync<T>(PartmanLog log, string sql)
+    {
+        await using var connection = await log.Database.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(TemporaryDatabase database, string sql)
