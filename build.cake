@@ -14,6 +14,8 @@ const string clusterRecordVariable = "EVENTSTORE_TEST_CLUSTERS_FILE";
 var clusterRecord = testResults + File("local-clusters.txt");
 // EventStore.Testing runs the pgbouncer this variable names, when it is set, instead of searching for one (see PgBouncerBinary.cs).
 const string pgBouncerVariable = "EVENTSTORE_TEST_PGBOUNCER";
+// Where Debian installs each major version of PostgreSQL, one folder each.
+const string debianPostgres = "/usr/lib/postgresql";
 var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
 var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
@@ -78,11 +80,37 @@ Task("PgBouncer")
         "to run them, install the Debian package pgbouncer (apt-get install pgbouncer) or PgBouncer by other means.");
 });
 
+Task("PgPartman")
+    .Description("Installs the Debian package postgresql-<major>-partman for the pg_partman tests when it is missing and the build runs as root with apt-get.")
+    .Does(() =>
+{
+    var major = NewestInstalledPostgresMajor();
+    var package = $"postgresql-{major ?? "<major>"}-partman";
+    var problem = major is null
+        ? $"there is no PostgreSQL server under {debianPostgres}, whose version the package must match"
+        : HasPgPartman(major) ? null : InstallPgPartman(major, package);
+    if (problem is null)
+    {
+        Information($"pg_partman: installed for PostgreSQL {major} ({PgPartmanControl(major)}).");
+        return;
+    }
+
+    // CI installs pg_partman so that the pg_partman tests run; skipping them there would pass without testing anything.
+    if (string.Equals(EnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+    {
+        throw new Exception($"pg_partman is missing, and the build could not install the Debian package {package}: {problem}.");
+    }
+
+    Warning($"pg_partman is missing, and the build did not install it: {problem}. The pg_partman tests will be skipped; " +
+        $"to run them, install the Debian package {package} (apt-get install {package}) where the test server runs.");
+});
+
 Task("Test")
     .Description("Runs every test; the fixture finds or starts the PostgreSQL server itself.")
     .IsDependentOn("Format")
     .IsDependentOn("Build")
     .IsDependentOn("PgBouncer")
+    .IsDependentOn("PgPartman")
     .Does(() =>
 {
     CleanDirectory(testResults);
@@ -211,6 +239,45 @@ string InstallPgBouncer()
     return FindPgBouncer() is null ? "apt-get installed pgbouncer, but there is no pgbouncer on PATH or at /usr/sbin/pgbouncer" : null;
 }
 
+// The newest PostgreSQL under /usr/lib/postgresql with a server in its bin folder, as EventStore.Testing picks for a
+// local cluster (see PostgresBinaries.cs); pg_partman's package is built for one major version.
+string NewestInstalledPostgresMajor() =>
+    System.IO.Directory.Exists(debianPostgres)
+        ? System.IO.Directory.EnumerateDirectories(debianPostgres)
+            .Select(System.IO.Path.GetFileName)
+            .Where(folder => int.TryParse(folder, out _) && System.IO.File.Exists(System.IO.Path.Combine(debianPostgres, folder, "bin", "postgres")))
+            .OrderByDescending(int.Parse)
+            .FirstOrDefault()
+        : null;
+
+// An extension is there for a server when its control file is in the server's share folder.
+string PgPartmanControl(string major) => $"/usr/share/postgresql/{major}/extension/pg_partman.control";
+
+bool HasPgPartman(string major) => System.IO.File.Exists(PgPartmanControl(major));
+
+// Installs the Debian package of pg_partman for the server's major version; returns why it could not, or null once it is there.
+string InstallPgPartman(string major, string package)
+{
+    if (!System.Environment.IsPrivilegedProcess)
+    {
+        return "the build does not run as root";
+    }
+
+    if (!System.IO.File.Exists("/usr/bin/apt-get"))
+    {
+        return "there is no apt-get";
+    }
+
+    // The package depends on the server package, which is there already; the policy keeps any service it pulls in from starting.
+    var problem = WithoutServiceStarts(() => AptGet("update") ?? AptGet($"install -y --no-install-recommends {package}"));
+    if (problem is not null)
+    {
+        return problem;
+    }
+
+    return HasPgPartman(major) ? null : $"apt-get installed {package}, but there is no {PgPartmanControl(major)}";
+}
+
 string AptGet(string arguments)
 {
     var settings = new ProcessSettings
@@ -222,7 +289,8 @@ string AptGet(string arguments)
     return exitCode == 0 ? null : $"'apt-get {arguments}' exited with code {exitCode}";
 }
 
-// The package starts its own pgbouncer service, which the tests do not use and which would outlive the build.
+// The pgbouncer package starts its own service, which the tests do not use and which would outlive the build; so would
+// a PostgreSQL server package, were one pulled in.
 // invoke-rc.d asks /usr/sbin/policy-rc.d before it starts a service, and exit code 101 refuses; a policy that is
 // already there (Docker images bring one) is left as it is.
 string WithoutServiceStarts(Func<string> install)
@@ -231,7 +299,7 @@ string WithoutServiceStarts(Func<string> install)
     var ownPolicy = !System.IO.File.Exists(policy);
     if (ownPolicy)
     {
-        System.IO.File.WriteAllText(policy, "#!/bin/sh\n# Written by build.cake while it installs pgbouncer: start no service.\nexit 101\n");
+        System.IO.File.WriteAllText(policy, "#!/bin/sh\n# Written by build.cake while it installs a Debian package: start no service.\nexit 101\n");
         System.IO.File.SetUnixFileMode(policy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }

@@ -10,7 +10,8 @@ namespace EventStore.Dapper;
 /// </summary>
 /// <remarks>
 /// The highest partition is learned from the server on a store's first append, and again whenever the last one learned
-/// leaves too few ahead, since another instance may have made more meanwhile. A shortfall the server confirms is
+/// leaves too few ahead, since another instance or pg_partman may have made more meanwhile. The server reads it from
+/// the partitions' bounds, so partitions count whoever made them. A shortfall the server confirms is
 /// reported, and then not checked again for <see cref="ReportEvery"/>. Otherwise each append only compares its own
 /// position with what was learned, which costs nothing.
 /// </remarks>
@@ -26,6 +27,7 @@ internal sealed class PartitionWatch(
     /// <summary>Checks what remains ahead of <paramref name="lastPosition"/>, on the append's own transaction.</summary>
     public async Task AfterAppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long lastPosition, CancellationToken cancellationToken)
     {
+        // Partition k holds positions k × size up to (k + 1) × size − 1, the bounds pg_partman gives it too.
         var holding = lastPosition / partitionSize;
         if (Volatile.Read(ref _lastPartition) - holding >= minimumAhead || ReportedLately() || Interlocked.CompareExchange(ref _checking, 1, 0) != 0)
         {

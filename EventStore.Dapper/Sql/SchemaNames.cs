@@ -28,8 +28,6 @@ internal sealed record SchemaNames
         ArchivePrimaryKey = Identifier.Derived(Archive.Name, "pkey");
         ArchivePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "archive_partitions"));
         RefuseArchivedFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "refuse_archived"));
-        // Room for the largest partition number, so PostgreSQL never truncates, and so never confuses, two partition names.
-        PartitionPrefix = Identifier.Derived(events.Name, "p" + new string('9', 19))[..^19];
         EnsureDistinctRelations();
     }
 
@@ -58,9 +56,6 @@ internal sealed record SchemaNames
 
     /// <summary>The function that raises the error naming the archived partition a read would skip.</summary>
     public QualifiedName RefuseArchivedFunction { get; }
-
-    /// <summary>A partition's name is this and its number: partition n holds positions n × size + 1 up to (n + 1) × size.</summary>
-    public string PartitionPrefix { get; }
 
     public string CheckpointsPrimaryKey { get; }
 

@@ -77,22 +77,27 @@ internal static class SchemaStatements
             );
 
             -- Makes the partition that holds the next position and the given number after it, where missing; returns how many it made.
+            -- Partition k holds positions k * size up to (k + 1) * size - 1 and is named after the events table and its first
+            -- position, cut to fit as pg_partman cuts it, so that pg_partman's id partitioning makes the very same tables
+            -- and either tool can make any of them (docs/partitioning.md).
             CREATE OR REPLACE FUNCTION {Identifier.Quote(names.CreatePartitionsFunction)}(ahead integer) RETURNS integer
             LANGUAGE plpgsql AS $function$
             DECLARE
                 size CONSTANT bigint := {size};
-                next_partition bigint := COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{eventsTable}', 'global_position')::regclass), 0) / size;
+                next_partition bigint := (COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{eventsTable}', 'global_position')::regclass), 0) + 1) / size;
+                first_position bigint;
                 partition_name text;
                 made integer := 0;
             BEGIN
                 IF ahead IS NULL OR ahead < 0 THEN
                     RAISE EXCEPTION 'ahead must be 0 or more, not %', ahead;
                 END IF;
-                FOR n IN next_partition .. next_partition + ahead LOOP
-                    partition_name := {SchemaPrefixLiteral(names)}quote_ident('{names.PartitionPrefix}' || n);
+                FOR k IN next_partition .. next_partition + ahead LOOP
+                    first_position := k * size;
+                    partition_name := {SchemaPrefixLiteral(names)}quote_ident(left('{names.Events.Name}', 61 - length(first_position::text)) || '_p' || first_position);
                     IF to_regclass(partition_name) IS NULL THEN
                         EXECUTE format('CREATE TABLE %s PARTITION OF {eventsTable} FOR VALUES FROM (%s) TO (%s)',
-                                       partition_name, n * size + 1, (n + 1) * size + 1);
+                                       partition_name, first_position, first_position + size);
                         made := made + 1;
                     END IF;
                 END LOOP;
@@ -100,12 +105,13 @@ internal static class SchemaStatements
             END
             $function$;
 
-            -- The number of the highest partition made so far by the function above, or -1 when there is none.
+            -- The number of the partition that holds the highest position any partition holds, or -1 when there is none. It
+            -- reads the partitions' bounds, not their names, so it sees partitions whoever made them.
             CREATE OR REPLACE FUNCTION {Identifier.Quote(names.LastPartitionFunction)}() RETURNS bigint
             LANGUAGE sql STABLE AS $function$
-                SELECT COALESCE(max(substring(c.relname FROM {names.PartitionPrefix.Length + 1})::bigint), -1)
+                SELECT COALESCE((max(substring(pg_get_expr(c.relpartbound, c.oid) FROM $$ TO \('?(-?[0-9]+)'?\)$$)::bigint) - 1) / {size}, -1)
                 FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
-                WHERE i.inhparent = '{eventsTable}'::regclass AND c.relname ~ '^{names.PartitionPrefix}[0-9]+$'
+                WHERE i.inhparent = '{eventsTable}'::regclass
             $function$;
 
             {Archival(names)}

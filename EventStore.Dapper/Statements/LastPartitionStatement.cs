@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace EventStore.Dapper;
 
-/// <summary>Reads the number of the highest partition of a partitioned events table, through the schema's function.</summary>
+/// <summary>
+/// Reads the number of the highest partition of a partitioned events table, whoever made it, through the schema's
+/// function: partition k holds positions k × size up to (k + 1) × size − 1.
+/// </summary>
 /// <param name="function">The schema's last-partition function, quoted.</param>
 internal sealed class LastPartitionStatement(string function)
 {

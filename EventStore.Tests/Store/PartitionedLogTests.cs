@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using EventStore.Dapper;
 using EventStore.Testing;
 using Microsoft.Extensions.Logging;
@@ -87,10 +86,10 @@ public sealed class PartitionedLogTests
         await ExecuteAsync(database, MigrationEmitter.Render(options));
         var store = new PostgresEventStore(options);
         var reported = new List<long>();
-        using var listener = ListenToPartitionsAhead("watched_events", reported);
+        using var listener = PartitionsAheadGauge.Listen("watched_events", reported);
         await using var connection = await database.OpenConnectionAsync();
 
-        await AppendAsync(store, connection, 1);   // position 1: partition 1 is still ahead
+        await AppendAsync(store, connection, 1);   // position 1, in partition 0: partition 1 is still ahead
         await AppendAsync(store, connection, 12);  // position 13, in partition 1, the last: none ahead
         await AppendAsync(store, connection, 1);   // still none ahead, but reported a moment ago
         await using (var transaction = await connection.BeginTransactionAsync())
@@ -132,36 +131,6 @@ public sealed class PartitionedLogTests
         await using var transaction = await connection.BeginTransactionAsync();
         await store.AppendAsync(transaction, ExpectedVersion.Any, Events(Order, NewAggregateId(), count));
         await transaction.CommitAsync();
-    }
-
-    /// <summary>Collects the partitions-ahead gauge of one events table; other tests' tables are left out.</summary>
-    private static MeterListener ListenToPartitionsAhead(string eventsTable, List<long> reported)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, meterListener) =>
-            {
-                if (instrument.Name == "eventstore.partitions.ahead")
-                {
-                    meterListener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "eventstore.events_table" && Equals(tag.Value, eventsTable))
-                {
-                    lock (reported)
-                    {
-                        reported.Add(value);
-                    }
-                }
-            }
-        });
-        listener.Start();
-        return listener;
     }
 
     private static async Task<List<string>> ExplainStreamReadAsync(StoreDatabase db, string id)
