@@ -83,7 +83,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
             AppendEnded(activity, events, StoreTelemetry.Classify(translated), result: null, translated, startedAt);
             throw translated;
         }
-        catch (PostgresException error) when (_sql.CreatePartitions?.MissingPartition(error, _eventsTable) is { } missing)
+        catch (PostgresException error) when (_sql.CreatePartitions?.MissingPartition(error, _eventsTable, _partitionWatch?.NextPartitionStart) is { } missing)
         {
             AppendEnded(activity, events, StoreTelemetry.Classify(missing), result: null, missing, startedAt);
             throw missing;

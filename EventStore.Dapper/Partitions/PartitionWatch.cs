@@ -53,6 +53,12 @@ internal sealed class PartitionWatch(
         }
     }
 
+    /// <summary>
+    /// The first position of the partition after the highest one learned, which an append beyond the last partition
+    /// needed; null before the store has learned the highest partition.
+    /// </summary>
+    public long? NextPartitionStart => Volatile.Read(ref _lastPartition) is >= 0 and var last ? (last + 1) * partitionSize : null;
+
     /// <summary>Forgets what was learned, after this store made partitions, so that the next append learns it again.</summary>
     public void Forget()
     {

@@ -78,6 +78,22 @@ public sealed class PartitionedLogTests
     }
 
     [Test]
+    public async Task An_append_that_runs_out_of_partitions_after_others_names_the_partition_it_needed()
+    {
+        var options = new EventStoreOptions { PartitionSize = 10 };
+        await using var database = await TestServer.CreateDatabaseAsync();
+        await ExecuteAsync(database, MigrationEmitter.Render(options));
+        var store = new PostgresEventStore(options);
+        await using var connection = await database.OpenConnectionAsync();
+        await AppendAsync(store, connection, 5); // positions 1 to 5; the schema made the partitions for 0 to 19
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(() => AppendAsync(store, connection, 20));
+
+        refused.Message.ShouldContain("it needed the partition from position 20, the next after the last one made");
+        refused.Message.ShouldNotContain("redacted");
+    }
+
+    [Test]
     public async Task When_fewer_partitions_than_configured_remain_ahead_the_store_warns_once_and_reports_the_count()
     {
         var logger = new RecordingLogger();
