@@ -91,8 +91,10 @@ if (ordered.Count > 0)
 
 if (only is null)
 {
-    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!);
     var path = Path.Combine(root, "docs", "benchmarks.md");
+    // The growth section comes from a run of its own, which takes long, so this run carries it over.
+    var growth = GrowthSection.Find(File.Exists(path) ? await File.ReadAllTextAsync(path).ConfigureAwait(false) : string.Empty);
+    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!, growth);
     await File.WriteAllTextAsync(path, report).ConfigureAwait(false);
     Console.WriteLine($"Wrote {path}");
 }
