@@ -17,6 +17,19 @@ var only = args.SkipWhile(arg => arg != "--only").Skip(1).FirstOrDefault()?.Spli
     .Select(number => int.Parse(number, CultureInfo.InvariantCulture)).ToHashSet();
 var root = FindRepositoryRoot();
 
+// The growth measurement runs on its own, without the scenarios; see GrowthRun.
+if (args.Contains(GrowthOptions.Switch, StringComparer.Ordinal))
+{
+    await GrowthRun.RunAsync(GrowthOptions.Parse(args), root).ConfigureAwait(false);
+    return;
+}
+
+if (args.Contains(GrowthOptions.RenderSwitch, StringComparer.Ordinal))
+{
+    await GrowthRun.RenderAsync(root).ConfigureAwait(false);
+    return;
+}
+
 // In process, so every benchmark shares the one server this process has started at the time.
 var job = (quick
     ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
