@@ -109,7 +109,7 @@ internal sealed class BenchServer : IAsyncDisposable
             await ShowAsync(connection, "synchronous_commit").ConfigureAwait(false));
     }
 
-    private static async Task<string> ShowAsync(NpgsqlConnection connection, string setting)
+    internal static async Task<string> ShowAsync(NpgsqlConnection connection, string setting)
     {
         await using var command = new NpgsqlCommand($"SHOW {setting}", connection);
         return (string)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;

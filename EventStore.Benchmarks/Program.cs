@@ -17,6 +17,19 @@ var only = args.SkipWhile(arg => arg != "--only").Skip(1).FirstOrDefault()?.Spli
     .Select(number => int.Parse(number, CultureInfo.InvariantCulture)).ToHashSet();
 var root = FindRepositoryRoot();
 
+// The growth measurement runs on its own, without the scenarios; see GrowthRun.
+if (args.Contains(GrowthOptions.Switch, StringComparer.Ordinal))
+{
+    await GrowthRun.RunAsync(GrowthOptions.Parse(args), root).ConfigureAwait(false);
+    return;
+}
+
+if (args.Contains(GrowthOptions.RenderSwitch, StringComparer.Ordinal))
+{
+    await GrowthRun.RenderAsync(root).ConfigureAwait(false);
+    return;
+}
+
 // In process, so every benchmark shares the one server this process has started at the time.
 var job = (quick
     ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
@@ -91,8 +104,10 @@ if (ordered.Count > 0)
 
 if (only is null)
 {
-    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!);
     var path = Path.Combine(root, "docs", "benchmarks.md");
+    // The growth section comes from a run of its own, which takes long, so this run carries it over.
+    var growth = GrowthSection.Find(File.Exists(path) ? await File.ReadAllTextAsync(path).ConfigureAwait(false) : string.Empty);
+    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!, growth);
     await File.WriteAllTextAsync(path, report).ConfigureAwait(false);
     Console.WriteLine($"Wrote {path}");
 }

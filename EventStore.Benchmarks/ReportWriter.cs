@@ -6,12 +6,15 @@ using EventStore.Testing;
 
 namespace EventStore.Benchmarks;
 
-/// <summary>Writes docs/benchmarks.md from the measured summaries; it prints what was measured and nothing else.</summary>
+/// <summary>
+/// Writes docs/benchmarks.md from the measured summaries; it prints what was measured and nothing else, and the growth
+/// section as it finds it (see <see cref="GrowthSection"/>).
+/// </summary>
 internal static class ReportWriter
 {
     public static string Render(
         IReadOnlyList<ServerSettings> servers, string? pgBouncer, bool quick, int warmUpEvents, IReadOnlyList<MeasuredScenario> measured,
-        ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, CatchUpResult catchUp)
+        ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, CatchUpResult catchUp, string growthSection)
     {
         var text = new StringBuilder();
         Line(text, "# Benchmarks");
@@ -58,7 +61,8 @@ internal static class ReportWriter
         WriteContention(text, contention, contentionResults);
         WriteCatchUp(text, catchUp);
         WriteTargets(text, measured, contentionResults);
-        return text.ToString();
+        Line(text);
+        return text.Append(growthSection).ToString();
     }
 
     private static void WriteTargets(StringBuilder text, IReadOnlyList<MeasuredScenario> measured, IReadOnlyList<ContentionResult> contention)

@@ -22,7 +22,7 @@ internal static class SampleEvents
 
     public static Event[] For(string aggregateId, int count) => For(AggregateType, aggregateId, count);
 
-    public static Event[] For(string aggregateType, string aggregateId, int count)
+    public static Event[] For(string aggregateType, string aggregateId, int count, Func<Guid>? newId = null)
     {
         var events = new Event[count];
         var now = DateTimeOffset.UtcNow;
@@ -32,7 +32,7 @@ internal static class SampleEvents
             {
                 AggregateType = aggregateType,
                 AggregateId = aggregateId,
-                EventId = Guid.NewGuid(),
+                EventId = newId?.Invoke() ?? Guid.NewGuid(),
                 EventType = EventType,
                 Payload = Payload,
                 Metadata = Metadata,
