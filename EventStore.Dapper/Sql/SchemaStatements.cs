@@ -73,7 +73,8 @@ internal static class SchemaStatements
                 aggregate_version BIGINT      NOT NULL,
                 global_position   BIGINT      NOT NULL,
                 CONSTRAINT {Identifier.Quote(names.EventIdKey)} PRIMARY KEY (event_id),
-                CONSTRAINT {Identifier.Quote(names.AggregateVersionKey)} UNIQUE (aggregate_type, aggregate_id, aggregate_version)
+                -- The position rides in the version index, so a stream read finds its events' positions with an index-only scan.
+                CONSTRAINT {Identifier.Quote(names.AggregateVersionKey)} UNIQUE (aggregate_type, aggregate_id, aggregate_version) INCLUDE (global_position)
             );
 
             -- Makes the partition that holds the next position and the given number after it, where missing; returns how many it made.
