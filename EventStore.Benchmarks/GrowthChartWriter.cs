@@ -48,7 +48,7 @@ internal static class GrowthChartWriter
             {
                 var line = plot.Add.Scatter(
                     Enumerable.Range(0, series.Points.Count).Select(index => (double)index).ToArray(),
-                    series.Points.Select(point => series.Slowdown(point, operation.Key)).ToArray());
+                    series.Points.Select(point => point.Slowdown(operation.Key)).ToArray());
                 line.Color = Colors[series.Configuration];
                 line.LineWidth = 2;
                 line.MarkerSize = 7;

@@ -8,4 +8,7 @@ internal sealed record GrowthPoint(
     long Size, long Events, long EventsAfter, long Loaded, double LoadSeconds, double MaintenanceSeconds, long DatabaseBytes, IReadOnlyList<GrowthMeasurement> Measurements)
 {
     public GrowthMeasurement? Find(string operation) => Measurements.FirstOrDefault(measurement => measurement.Operation == operation);
+
+    /// <summary>How many times slower <paramref name="operation"/> is here than on the baseline log (<see cref="GrowthMeasurement.Slowdown"/>).</summary>
+    public double Slowdown(string operation) => Find(operation)?.Slowdown ?? double.NaN;
 }

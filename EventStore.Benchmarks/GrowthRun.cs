@@ -22,17 +22,17 @@ internal static class GrowthRun
     // Appends grow the log they are timed on; the cap keeps that growth small beside the empty log, however fast the server.
     private const int MaxAppendedPerRound = 10_000;
 
-    private const int Rounds = 3;
+    private const int Rounds = 5;
 
-    private static readonly TimeSpan RoundDuration = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RoundDuration = TimeSpan.FromSeconds(2);
 
     // Prepares the statements on the pooled connections and settles the caches before the rounds.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>The longest timing at one log size, without drawing the retries' sample.</summary>
-    private static TimeSpan MeasureTime => (WarmUp + (RoundDuration * Rounds)) * GrowthOperation.All.Count;
+    /// <summary>The longest timing at one log size, on the grown and the baseline log, without drawing the retries' sample.</summary>
+    private static TimeSpan MeasureTime => (WarmUp + (RoundDuration * Rounds)) * GrowthOperation.All.Count * 2;
 
     public static async Task RunAsync(GrowthOptions options, string root)
     {
@@ -116,6 +116,10 @@ internal static class GrowthRun
     private static async Task<GrowthSeries> RunConfigurationAsync(PostgresServer server, GrowthConfiguration configuration, GrowthOptions options, string mode)
     {
         await using var log = await GrowthLog.CreateAsync(server, configuration, options.PartitionSize).ConfigureAwait(false);
+        // The empty log, kept beside the growing one for the whole series, so every slowdown comes from timings seconds apart.
+        await using var baseline = await GrowthLog.CreateAsync(server, configuration, options.PartitionSize).ConfigureAwait(false);
+        await baseline.Loader.LoadAsync(SeedEvents).ConfigureAwait(false);
+        await baseline.MaintainAsync().ConfigureAwait(false);
         var points = new List<GrowthPoint>();
         foreach (var size in options.Sizes)
         {
@@ -128,35 +132,51 @@ internal static class GrowthRun
             var events = await log.Loader.LastPositionAsync().ConfigureAwait(false);
             var bytes = await log.DatabaseBytesAsync().ConfigureAwait(false);
             clock.Restart();
-            var measurements = await MeasureAsync(log).ConfigureAwait(false);
+            var measurements = await MeasureAsync(log, baseline).ConfigureAwait(false);
             var eventsAfter = await log.Loader.LastPositionAsync().ConfigureAwait(false);
             Console.WriteLine($"  loaded {loaded:N0} in {loading.TotalSeconds:0.0} s, vacuum and checkpoint {maintenance.TotalSeconds:0.0} s, " +
-                $"measured in {clock.Elapsed.TotalSeconds:0} s: " + string.Join(", ", measurements.Select(m => $"{m.Operation} {m.Median:N0}/s")));
+                $"measured in {clock.Elapsed.TotalSeconds:0} s: " + string.Join(", ", measurements.Select(m => $"{m.Operation} {m.Median:N0}/s ({m.Slowdown:0.00}×)")));
             points.Add(new GrowthPoint(size, events, eventsAfter, loaded, loading.TotalSeconds, maintenance.TotalSeconds, bytes, measurements));
         }
 
         return new GrowthSeries(configuration, points);
     }
 
-    /// <summary>Every operation in turn, round after round, so a slow spell of the machine spreads over all of them.</summary>
-    private static async Task<IReadOnlyList<GrowthMeasurement>> MeasureAsync(GrowthLog log)
+    /// <summary>
+    /// Every operation in turn, round after round, each timed on the grown log and on the baseline back to back, the
+    /// order swapped every round, so a slow spell of the machine spreads over all of them and over both logs alike.
+    /// </summary>
+    private static async Task<IReadOnlyList<GrowthMeasurement>> MeasureAsync(GrowthLog log, GrowthLog baseline)
     {
         await log.PrepareAsync().ConfigureAwait(false);
+        await baseline.PrepareAsync().ConfigureAwait(false);
         foreach (var operation in GrowthOperation.All)
         {
             await PerSecondAsync(operation, log, WarmUp).ConfigureAwait(false);
+            await PerSecondAsync(operation, baseline, WarmUp).ConfigureAwait(false);
         }
 
-        var rounds = GrowthOperation.All.ToDictionary(operation => operation.Key, _ => new List<double>(), StringComparer.Ordinal);
+        var grown = GrowthOperation.All.ToDictionary(operation => operation.Key, _ => new List<double>(), StringComparer.Ordinal);
+        var empty = GrowthOperation.All.ToDictionary(operation => operation.Key, _ => new List<double>(), StringComparer.Ordinal);
         for (var round = 0; round < Rounds; round++)
         {
             foreach (var operation in GrowthOperation.All)
             {
-                rounds[operation.Key].Add(await PerSecondAsync(operation, log, RoundDuration).ConfigureAwait(false));
+                var baselineFirst = round % 2 == 0;
+                if (baselineFirst)
+                {
+                    empty[operation.Key].Add(await PerSecondAsync(operation, baseline, RoundDuration).ConfigureAwait(false));
+                }
+
+                grown[operation.Key].Add(await PerSecondAsync(operation, log, RoundDuration).ConfigureAwait(false));
+                if (!baselineFirst)
+                {
+                    empty[operation.Key].Add(await PerSecondAsync(operation, baseline, RoundDuration).ConfigureAwait(false));
+                }
             }
         }
 
-        return [.. GrowthOperation.All.Select(operation => new GrowthMeasurement(operation.Key, rounds[operation.Key]))];
+        return [.. GrowthOperation.All.Select(operation => new GrowthMeasurement(operation.Key, grown[operation.Key], empty[operation.Key]))];
     }
 
     private static async Task<double> PerSecondAsync(GrowthOperation operation, GrowthLog log, TimeSpan duration)
