@@ -220,8 +220,7 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     {
         var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
         ArgumentOutOfRangeException.ThrowIfNegative(ahead);
-        var statement = _sql.CreatePartitions ?? throw new InvalidOperationException(
-            $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to make.");
+        var statement = _sql.CreatePartitions ?? throw NotPartitioned("make");
         var made = await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, ahead), _preparation, 0,
             static (reader, _, token) => CreatePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         _partitionWatch?.Forget();
@@ -253,13 +252,15 @@ public sealed class PostgresEventStore : IEventStore, IAggregateStreamReader, IE
     {
         var (connection, npgsqlTransaction) = CallerTransaction.Check(transaction);
         ArgumentOutOfRangeException.ThrowIfNegative(throughPosition);
-        var statement = _sql.ArchivePartitions ?? throw new InvalidOperationException(
-            $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to archive.");
+        var statement = _sql.ArchivePartitions ?? throw NotPartitioned("archive");
         var archival = await StoreCommands.RunAsync(statement.Create(connection, npgsqlTransaction, throughPosition), _preparation, 0,
             static (reader, _, token) => ArchivePartitionsStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         PartitionLog.Archived(_logger, _eventsTable, archival);
         return archival;
     }
+
+    private InvalidOperationException NotPartitioned(string work) => new(
+        $"The events table {_eventsTable} is not partitioned: EventStoreOptions.PartitionSize is not set, so there are no partitions to {work}.");
 
     private static void CheckVersionRange(long? fromVersion, long? toVersion)
     {

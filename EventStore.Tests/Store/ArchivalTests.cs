@@ -141,18 +141,6 @@ public sealed class ArchivalTests
         (await log.ReadEventsAsync(0))[0].GlobalPosition.ShouldBe(1);
     }
 
-    [Test]
-    public async Task Archiving_a_plain_log_is_refused_with_the_option_that_partitions_it()
-    {
-        await using var db = await StoreDatabase.CreateAsync();
-        await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        var refused = await Should.ThrowAsync<InvalidOperationException>(() => db.Store.ArchivePartitionsAsync(transaction, 100));
-
-        refused.Message.ShouldContain("PartitionSize");
-    }
-
     /// <summary>A partitioned log of partitions of <see cref="Size"/> positions, with enough of them made ahead.</summary>
     private sealed class ArchivedLog : IAsyncDisposable
     {

@@ -123,15 +123,17 @@ public sealed class PartitionedLogTests
     }
 
     [Test]
-    public async Task Making_partitions_for_a_plain_log_is_refused_with_the_option_that_partitions_it()
+    public async Task Making_or_archiving_partitions_of_a_plain_log_is_refused_with_the_option_that_partitions_it()
     {
         await using var db = await StoreDatabase.CreateAsync();
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
 
-        var refused = await Should.ThrowAsync<InvalidOperationException>(() => db.Store.CreatePartitionsAsync(transaction, 2));
+        var making = await Should.ThrowAsync<InvalidOperationException>(() => db.Store.CreatePartitionsAsync(transaction, 2));
+        var archiving = await Should.ThrowAsync<InvalidOperationException>(() => db.Store.ArchivePartitionsAsync(transaction, 100));
 
-        refused.Message.ShouldContain("PartitionSize");
+        making.Message.ShouldContain("EventStoreOptions.PartitionSize is not set, so there are no partitions to make");
+        archiving.Message.ShouldContain("EventStoreOptions.PartitionSize is not set, so there are no partitions to archive");
     }
 
     private static async Task<AppendResult> AppendAsync(PostgresEventStore store, NpgsqlConnection connection, string id)
