@@ -133,8 +133,35 @@ public sealed class ConsumerProcessor
                 throw new ArgumentException(
                     $"Consumer names must be non-blank and unique, because each names a checkpoint; '{consumer.Name}' is blank or repeated.", nameof(consumers));
             }
+
+            if (consumer is IScopedConsumer scoped)
+            {
+                ValidateTypes(scoped.Name, nameof(scoped.AggregateTypes), scoped.AggregateTypes, consumers);
+                ValidateTypes(scoped.Name, nameof(scoped.EventTypes), scoped.EventTypes, consumers);
+            }
         }
 
+        ValidateOptions(options);
+    }
+
+    /// <summary>A type no event can have would be a filter that silently receives nothing.</summary>
+    private static void ValidateTypes(string consumer, string property, IReadOnlyCollection<string>? types, IReadOnlyList<IConsumer> consumers)
+    {
+        if (types is null)
+        {
+            throw new ArgumentException(
+                $"Consumer {consumer} has null {property}. Return an empty collection to receive every type.", nameof(consumers));
+        }
+
+        if (types.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException(
+                $"Consumer {consumer} lists a null or blank entry in {property}, which no event has. Remove it, or return an empty collection to receive every type.", nameof(consumers));
+        }
+    }
+
+    private static void ValidateOptions(ConsumerProcessorOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options.Store, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
         foreach (var interval in new[] { options.MinPollInterval, options.MaxPollInterval, options.TakeoverInterval, options.MaxRetryDelay, options.LeaseDuration })

@@ -21,6 +21,7 @@ internal sealed class ConsumerWorker
     private readonly StatementPreparation _preparation;
     private readonly string _owner;
     private readonly string[]? _aggregateTypes;
+    private readonly string[]? _eventTypes;
     private readonly GapFrontier _frontier = new();
     private readonly PassedGaps _passedGaps = new();
     private readonly HashSet<string> _reportedBlockers = new(StringComparer.Ordinal);
@@ -41,7 +42,8 @@ internal sealed class ConsumerWorker
         _options = options;
         _logger = logger;
         WakeUp = wakeUp;
-        _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } scoped ? [.. scoped.AggregateTypes] : null;
+        _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } byAggregate ? [.. byAggregate.AggregateTypes] : null;
+        _eventTypes = consumer is IScopedConsumer { EventTypes.Count: > 0 } byEvent ? [.. byEvent.EventTypes] : null;
         _consumerTag = new("consumer", consumer.Name);
     }
 
@@ -172,7 +174,8 @@ internal sealed class ConsumerWorker
         var reached = events.Count == _options.BatchSize ? events[^1].GlobalPosition : safePosition;
         await lease.SaveCheckpointAsync(connection, transaction, reached, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (_aggregateTypes is null)
+        // A filtered batch passes other types' events unseen, and would take their positions for gaps.
+        if (_aggregateTypes is null && _eventTypes is null)
         {
             _passedGaps.Record(checkpoint, reached, events);
         }
@@ -185,7 +188,7 @@ internal sealed class ConsumerWorker
     private async Task<List<PersistedEvent>> ReadBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
     {
-        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes);
+        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes, _eventTypes);
         try
         {
             return await StoreCommands.RunAsync(command, _preparation, 0,
