@@ -110,9 +110,8 @@ internal static class SchemaStatements
             -- reads the partitions' bounds, not their names, so it sees partitions whoever made them.
             CREATE OR REPLACE FUNCTION {Identifier.Quote(names.LastPartitionFunction)}() RETURNS bigint
             LANGUAGE sql STABLE AS $function$
-                SELECT COALESCE((max(substring(pg_get_expr(c.relpartbound, c.oid) FROM $$ TO \('?(-?[0-9]+)'?\)$$)::bigint) - 1) / {size}, -1)
-                FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
-                WHERE i.inhparent = '{eventsTable}'::regclass
+                SELECT COALESCE(max(partitions.last_position) / {size}, -1)
+                FROM ({PartitionBounds(eventsTable)}) AS partitions
             $function$;
 
             {Archival(names)}
@@ -162,14 +161,9 @@ internal static class SchemaStatements
                 ORDER BY checkpoint.global_position, checkpoint.consumer_name
                 LIMIT 1;
                 FOR part IN
-                    SELECT child.oid::regclass::text AS name, bound[1] AS lower, bound[2] - 1 AS upper
-                    FROM pg_inherits AS link
-                    JOIN pg_class AS child ON child.oid = link.inhrelid
-                    CROSS JOIN LATERAL regexp_match(pg_get_expr(child.relpartbound, child.oid),
-                                                    '^FOR VALUES FROM \(''(-?\d+)''\) TO \(''(-?\d+)''\)$') AS matched
-                    CROSS JOIN LATERAL (SELECT matched::bigint[] AS bound) AS bounds
-                    WHERE link.inhparent = '{eventsTable}'::regclass AND matched IS NOT NULL
-                    ORDER BY bound[1]
+                    SELECT partitions.name, partitions.first_position AS lower, partitions.last_position AS upper
+                    FROM ({PartitionBounds(eventsTable)}) AS partitions
+                    ORDER BY partitions.first_position
                 LOOP
                     EXIT WHEN part.upper > through OR part.upper > sequence_at;
                     IF part.upper > slowest_at THEN
@@ -212,6 +206,20 @@ internal static class SchemaStatements
 
             """;
     }
+
+    /// <summary>
+    /// The events table's range partitions with the positions each holds, read from their bounds rather than their
+    /// names, so that partitions count whoever made them; a default partition has no bounds and is left out.
+    /// </summary>
+    private static string PartitionBounds(string eventsTable) => $"""
+        SELECT child.oid::regclass::text AS name, bound[1] AS first_position, bound[2] - 1 AS last_position
+        FROM pg_inherits AS link
+        JOIN pg_class AS child ON child.oid = link.inhrelid
+        CROSS JOIN LATERAL regexp_match(pg_get_expr(child.relpartbound, child.oid),
+                                        '^FOR VALUES FROM \(''(-?\d+)''\) TO \(''(-?\d+)''\)$') AS matched
+        CROSS JOIN LATERAL (SELECT matched::bigint[] AS bound) AS bounds
+        WHERE link.inhparent = '{eventsTable}'::regclass AND matched IS NOT NULL
+        """;
 
     /// <summary>The events table's schema as a quoted prefix in a SQL string expression, or nothing for the search path's.</summary>
     private static string SchemaPrefixLiteral(SchemaNames names) =>
