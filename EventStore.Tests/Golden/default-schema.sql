@@ -44,3 +44,18 @@ ALTER TABLE "consumer_checkpoints"
     ADD COLUMN IF NOT EXISTS lease_owner      TEXT        NULL,
     ADD COLUMN IF NOT EXISTS lease_epoch      BIGINT      NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMPTZ NULL;
+
+-- What the holder last saw, for status: its safe frontier and the writer holding it back. And the handler's
+-- failures on the event after the checkpoint, which outlive the rolled-back batch, and the time the consumer
+-- stopped on them. Added to checkpoint tables made before them.
+ALTER TABLE "consumer_checkpoints"
+    ADD COLUMN IF NOT EXISTS observed_by       TEXT        NULL,
+    ADD COLUMN IF NOT EXISTS observed_at       TIMESTAMPTZ NULL,
+    ADD COLUMN IF NOT EXISTS frontier_position BIGINT      NULL,
+    ADD COLUMN IF NOT EXISTS blocker_pid       INTEGER     NULL,
+    ADD COLUMN IF NOT EXISTS blocked_since     TIMESTAMPTZ NULL,
+    ADD COLUMN IF NOT EXISTS failed_position   BIGINT      NULL,
+    ADD COLUMN IF NOT EXISTS failed_attempts   INTEGER     NOT NULL DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS last_error        TEXT        NULL,
+    ADD COLUMN IF NOT EXISTS last_error_at     TIMESTAMPTZ NULL,
+    ADD COLUMN IF NOT EXISTS stopped_at        TIMESTAMPTZ NULL;
