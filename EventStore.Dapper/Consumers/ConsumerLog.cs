@@ -41,4 +41,8 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning,
         Message = "Not listening on {Channel}: ConsumerProcessorOptions.ListenConnectionString goes through a pooler, which does not deliver notifications, so consumers poll; point it straight at PostgreSQL")]
     public static partial void ListenConnectionBehindPooler(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error,
+        Message = "Consumer {Consumer}'s batch handler failed on the batch at positions {FirstPosition} to {LastPosition}; the batch was rolled back and is retried in {RetryDelay}")]
+    public static partial void BatchHandlerFailed(ILogger logger, Exception exception, string consumer, long firstPosition, long lastPosition, TimeSpan retryDelay);
 }

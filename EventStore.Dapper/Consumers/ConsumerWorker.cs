@@ -75,7 +75,15 @@ internal sealed class ConsumerWorker
             catch (HandlerFailure failure)
             {
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
-                ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.FailedEvent.GlobalPosition, failure.FailedEvent.EventType, retryDelay);
+                if (failure.FailedEvent is { } failedEvent)
+                {
+                    ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failedEvent.GlobalPosition, failedEvent.EventType, retryDelay);
+                }
+                else
+                {
+                    ConsumerLog.BatchHandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.Batch[0].GlobalPosition, failure.Batch[^1].GlobalPosition, retryDelay);
+                }
+
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException)
@@ -165,9 +173,9 @@ internal sealed class ConsumerWorker
         }
 
         var events = await ReadBatchAsync(connection, transaction, checkpoint, safePosition, cancellationToken).ConfigureAwait(false);
-        foreach (var @event in events)
+        if (events.Count > 0)
         {
-            await HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
+            await HandleAsync(transaction, events, cancellationToken).ConfigureAwait(false);
         }
 
         // A full batch may stop short of the frontier; otherwise every position up to it is settled and seen.
@@ -200,15 +208,27 @@ internal sealed class ConsumerWorker
         }
     }
 
-    private async Task HandleAsync(NpgsqlTransaction transaction, PersistedEvent @event, CancellationToken cancellationToken)
+    /// <summary>Hands a batch to a batch handler whole, or to a per-event handler one event at a time.</summary>
+    private async Task HandleAsync(NpgsqlTransaction transaction, List<PersistedEvent> events, CancellationToken cancellationToken)
     {
+        PersistedEvent? current = null;
         try
         {
-            await _consumer.HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
+            if (_consumer is IBatchConsumer batchConsumer)
+            {
+                await batchConsumer.HandleBatchAsync(transaction, events, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            foreach (var @event in events)
+            {
+                current = @event;
+                await _consumer.HandleAsync(transaction, @event, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new HandlerFailure(@event, failure);
+            throw new HandlerFailure(current, events, failure);
         }
     }
 
