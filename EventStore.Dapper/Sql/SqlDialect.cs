@@ -57,6 +57,8 @@ public sealed class SqlDialect
         TryLease = ConsumerStatements.TryLease;
         ReleaseLease = ConsumerStatements.ReleaseLease;
         TableLease = new TableLeaseStatement(checkpointsTable);
+        CheckpointsTable = checkpointsTable;
+        ConsumerResume = new ConsumerResumeStatement(checkpointsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -111,6 +113,11 @@ public sealed class SqlDialect
     internal string ReleaseLease { get; }
 
     internal TableLeaseStatement TableLease { get; }
+
+    /// <summary>The checkpoints table, quoted, for messages that name it.</summary>
+    internal string CheckpointsTable { get; }
+
+    internal ConsumerResumeStatement ConsumerResume { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }
