@@ -14,6 +14,9 @@ internal sealed class AdvisoryLockLease(NpgsqlDataSource dataSource, SqlDialect 
     private NpgsqlConnection? _connection;
     private bool _held;
 
+    // The checkpoint row's epoch as first seen under this lock; null until then.
+    private long? _epoch;
+
     public async Task<LeaseState> HoldAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         try
@@ -59,6 +62,14 @@ internal sealed class AdvisoryLockLease(NpgsqlDataSource dataSource, SqlDialect 
         }
     }
 
+    /// <summary>The lock is the lease, so a raised epoch means a reset: the lock stays, and the epoch is remembered.</summary>
+    public bool IsCurrent(long? rowEpoch)
+    {
+        var current = _epoch is null || _epoch == rowEpoch;
+        _epoch = rowEpoch;
+        return current;
+    }
+
     public async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             sql.LockCheckpoint, new ConsumerParameters(consumerName), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -81,6 +92,7 @@ internal sealed class AdvisoryLockLease(NpgsqlDataSource dataSource, SqlDialect 
         }
 
         _held = false;
+        _epoch = null;
         await _connection.DisposeAsync().ConfigureAwait(false);
         _connection = null;
     }

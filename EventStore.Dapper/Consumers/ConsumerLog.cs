@@ -28,7 +28,7 @@ internal static partial class ConsumerLog
     public static partial void UnsafeLog(ILogger logger, Exception exception, string assumption);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning,
-        Message = "Consumer {Consumer} lost its lease of epoch {Epoch} to another instance; this instance stops processing it, and tries to take it again only once that lease expires")]
+        Message = "Consumer {Consumer} lost its lease of epoch {Epoch}: another instance took it over, or it was reset; this instance stops processing it, and tries to take it again once the lease is free")]
     public static partial void LeaseLost(ILogger logger, string consumer, long epoch);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Critical, Message = "The consumer processor stopped every consumer: it refuses to run behind this pooler as configured")]
@@ -45,4 +45,11 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 111, Level = LogLevel.Error,
         Message = "Consumer {Consumer}'s batch handler failed on the batch at positions {FirstPosition} to {LastPosition}; the batch was rolled back and is retried in {RetryDelay}")]
     public static partial void BatchHandlerFailed(ILogger logger, Exception exception, string consumer, long firstPosition, long lastPosition, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information,
+        Message = "Consumer {Consumer}'s checkpoint was reset (epoch {Epoch}); this instance keeps its advisory lock and reads the checkpoint again")]
+    public static partial void CheckpointReset(ILogger logger, string consumer, long epoch);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Consumer {Consumer}'s checkpoint was moved from {From} to {To}")]
+    public static partial void CheckpointMoved(ILogger logger, string consumer, long from, long to);
 }

@@ -15,4 +15,13 @@ internal static class ConsumerRows
     /// </summary>
     public static string Match(string parameter) =>
         $"(consumer_name = {parameter} OR (left(consumer_name, length({parameter}) + 1) = {parameter} || '[' AND right(consumer_name, 1) = ']'))";
+
+    /// <summary>
+    /// A condition on the pg_locks row <paramref name="lockRow"/>: the granted advisory lock of the checkpoint row named
+    /// by <paramref name="name"/>, as <see cref="ConsumerStatements.TryLease"/> takes it. pg_locks shows a bigint key as
+    /// two 32-bit halves, which are joined again here.
+    /// </summary>
+    public static string AdvisoryLockHeld(string lockRow, string name) =>
+        $"{lockRow}.locktype = 'advisory' AND {lockRow}.objsubid = 1 AND {lockRow}.granted AND {lockRow}.database = {EventWriterLocks.Database} " +
+        $"AND (({lockRow}.classid::bigint << 32) | {lockRow}.objid::bigint) = hashtextextended({name}, 0)";
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using EventStore.Consumers;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,9 @@ internal sealed class ConsumerWorker
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
+    // How often the holder records a moving frontier for status; a change of blocker is recorded at once.
+    private static readonly TimeSpan ObserveEvery = TimeSpan.FromSeconds(2);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly IConsumer _consumer;
     private readonly SqlDialect _sql;
@@ -26,6 +30,10 @@ internal sealed class ConsumerWorker
     private readonly PassedGaps _passedGaps = new();
     private readonly HashSet<string> _reportedBlockers = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, object?> _consumerTag;
+    private readonly ConsumerProgress _progress;
+
+    // What the row last recorded of this holder's view, so unchanged views are not written again.
+    private (long SafePosition, string? Blocker, long At)? _observed;
 
     // The checkpoint as last read or written; -1 until then. Only saves a transaction when there is nothing to do.
     private long _knownCheckpoint = -1;
@@ -44,7 +52,8 @@ internal sealed class ConsumerWorker
         WakeUp = wakeUp;
         _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } byAggregate ? [.. byAggregate.AggregateTypes] : null;
         _eventTypes = consumer is IScopedConsumer { EventTypes.Count: > 0 } byEvent ? [.. byEvent.EventTypes] : null;
-        _consumerTag = new("consumer", consumer.Name);
+        _progress = new ConsumerProgress(consumer.Name);
+        _consumerTag = _progress.Tag;
     }
 
     public WakeUp WakeUp { get; }
@@ -53,6 +62,7 @@ internal sealed class ConsumerWorker
     {
         var lease = CreateLease();
         await using var disposeLease = lease.ConfigureAwait(false);
+        using var tracked = ConsumerMetrics.Track(_progress);
         var pollInterval = _options.MinPollInterval;
         var retryDelay = FirstRetryDelay;
         while (!cancellationToken.IsCancellationRequested)
@@ -70,7 +80,7 @@ internal sealed class ConsumerWorker
             catch (LeaseLostException lost)
             {
                 ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
-                _knownCheckpoint = -1;
+                Forget();
             }
             catch (HandlerFailure failure)
             {
@@ -93,7 +103,7 @@ internal sealed class ConsumerWorker
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
                 ConsumerLog.ConnectionFailed(_logger, failure, _consumer.Name, retryDelay);
                 await lease.ReleaseAsync().ConfigureAwait(false);
-                _knownCheckpoint = -1;
+                Forget();
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -107,16 +117,30 @@ internal sealed class ConsumerWorker
         switch (await lease.HoldAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             case LeaseState.NotHeld:
+                _progress.Held = false;
                 await connection.CloseAsync().ConfigureAwait(false);
                 await Task.Delay(_options.TakeoverInterval, cancellationToken).ConfigureAwait(false);
                 return false;
             case LeaseState.Taken:
                 ConsumerLog.LeaseTaken(_logger, _consumer.Name);
-                _knownCheckpoint = -1;
+                Forget();
                 break;
         }
 
-        var safePosition = await ProbeAsync(connection, cancellationToken).ConfigureAwait(false);
+        var probe = await ProbeAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsCurrent(probe.CheckpointEpoch))
+        {
+            // Reset under an advisory lock: what this instance remembers of the checkpoint no longer holds.
+            ConsumerLog.CheckpointReset(_logger, _consumer.Name, probe.CheckpointEpoch ?? 0);
+            Forget();
+            return true;
+        }
+
+        var safePosition = _frontier.SafePosition;
+        _progress.Held = true;
+        _progress.LastPosition = probe.LastPosition;
+        _progress.OldestUnhandledAt = probe.OldestUnhandledAt;
+        await ObserveAsync(connection, safePosition, cancellationToken).ConfigureAwait(false);
         if (safePosition <= _knownCheckpoint)
         {
             return false;
@@ -133,9 +157,9 @@ internal sealed class ConsumerWorker
             : new AdvisoryLockLease(_dataSource, _sql, _consumer.Name, logCheck);
     }
 
-    private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<FrontierProbe> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps), _preparation, 0,
+        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps, _consumer.Name, _knownCheckpoint), _preparation, 0,
             static (reader, _, token) => FrontierProbeStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         if (probe.LatePosition is { } late)
         {
@@ -150,9 +174,37 @@ internal sealed class ConsumerWorker
         }
 
         var now = DateTimeOffset.UtcNow;
-        var safePosition = _frontier.Advance(probe, now);
+        _frontier.Advance(probe, now);
         ReportBlocker(probe.LastPosition, now);
-        return safePosition;
+        return probe;
+    }
+
+    /// <summary>
+    /// Records the holder's view for status when the blocker changed, or, at most every <see cref="ObserveEvery"/>,
+    /// when the frontier moved; an idle consumer writes nothing.
+    /// </summary>
+    private async Task ObserveAsync(NpgsqlConnection connection, long safePosition, CancellationToken cancellationToken)
+    {
+        var blocker = _frontier.OldestBlocker;
+        _progress.BlockedSince = blocker?.FirstSeen;
+        if (_observed is { } observed && observed.Blocker == blocker?.VirtualTransactionId
+            && (observed.SafePosition == safePosition || Stopwatch.GetElapsedTime(observed.At) < ObserveEvery))
+        {
+            return;
+        }
+
+        var at = Stopwatch.GetTimestamp();
+        await StoreCommands.RunAsync(_sql.Observation.Create(connection, _consumer.Name, _owner, safePosition, blocker), _preparation, 0,
+            static (reader, _, _) => Task.FromResult(reader.RecordsAffected), cancellationToken).ConfigureAwait(false);
+        _observed = (safePosition, blocker?.VirtualTransactionId, at);
+    }
+
+    /// <summary>Forgets what this instance knew of the checkpoint, to read it again under the lease.</summary>
+    private void Forget()
+    {
+        _knownCheckpoint = -1;
+        _observed = null;
+        _progress.Held = false;
     }
 
     private async Task<bool> HandleBatchAsync(IConsumerLease lease, NpgsqlConnection connection, long safePosition, CancellationToken cancellationToken)
@@ -169,6 +221,7 @@ internal sealed class ConsumerWorker
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _knownCheckpoint = checkpoint;
+            _progress.Checkpoint = checkpoint;
             return false;
         }
 
@@ -189,6 +242,7 @@ internal sealed class ConsumerWorker
         }
 
         _knownCheckpoint = reached;
+        _progress.Checkpoint = reached;
         ConsumerMetrics.EventsHandled.Add(events.Count, _consumerTag);
         return true;
     }

@@ -25,6 +25,14 @@ internal interface IConsumerLease : IAsyncDisposable
     /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
     Task SaveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long position, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the checkpoint row's epoch, as a probe just read it, is still the one this instance works under. A take
+    /// by another instance and a reset (<see cref="ConsumerAdmin.ResetAsync"/>) both raise it; after either, this
+    /// instance must read the checkpoint again, and a table lease must be taken again.
+    /// </summary>
+    /// <exception cref="LeaseLostException">A table lease was taken over or cleared.</exception>
+    bool IsCurrent(long? rowEpoch);
+
     /// <summary>Gives the lease up, if this instance holds it, so that another may take it at once.</summary>
     Task ReleaseAsync();
 }

@@ -57,6 +57,9 @@ internal sealed class TableLease(
         return LeaseState.Taken;
     }
 
+    /// <summary>A raised epoch means the lease is gone, taken over or reset, so this throws rather than return false.</summary>
+    public bool IsCurrent(long? rowEpoch) => rowEpoch == _epoch ? true : throw Lost(HeldEpoch());
+
     public Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         RenewAsync(connection, transaction, HeldEpoch(), cancellationToken);
 

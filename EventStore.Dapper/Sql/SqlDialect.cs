@@ -47,10 +47,10 @@ public sealed class SqlDialect
         LogRead = new LogReadStatement(eventsTable, archiveGuard);
         LatestPosition = new LatestPositionStatement(eventsTable);
         ConsumerBatch = new ConsumerBatchStatement(eventsTable, archiveGuard);
-        FrontierProbe = new FrontierProbeStatement(eventsTable);
         LogFacts = new LogFactsStatement(eventsTable);
 
         var checkpointsTable = Identifier.Quote(checkpoints);
+        FrontierProbe = new FrontierProbeStatement(eventsTable, checkpointsTable);
         EnsureCheckpoint = ConsumerStatements.EnsureCheckpoint(checkpointsTable);
         LockCheckpoint = ConsumerStatements.LockCheckpoint(checkpointsTable);
         SaveCheckpoint = ConsumerStatements.SaveCheckpoint(checkpointsTable);
@@ -59,6 +59,10 @@ public sealed class SqlDialect
         TableLease = new TableLeaseStatement(checkpointsTable);
         CheckpointsTable = checkpointsTable;
         ConsumerResume = new ConsumerResumeStatement(checkpointsTable);
+        Observation = new ObservationStatement(checkpointsTable);
+        ConsumerStatus = new ConsumerStatusStatement(eventsTable, checkpointsTable);
+        ConsumerReset = new ConsumerResetStatement(checkpointsTable);
+        ConsumerRemove = new ConsumerRemoveStatement(checkpointsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -118,6 +122,14 @@ public sealed class SqlDialect
     internal string CheckpointsTable { get; }
 
     internal ConsumerResumeStatement ConsumerResume { get; }
+
+    internal ObservationStatement Observation { get; }
+
+    internal ConsumerStatusStatement ConsumerStatus { get; }
+
+    internal ConsumerResetStatement ConsumerReset { get; }
+
+    internal ConsumerRemoveStatement ConsumerRemove { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }

@@ -4,10 +4,9 @@ using NpgsqlTypes;
 namespace EventStore.Dapper;
 
 /// <summary>
-/// Reads the sequence's last position, and then the transactions that hold the events table's write lock. The lock
-/// subquery refers to the position so that it runs after it: every transaction that took a position up to the one
-/// read, and has not ended, is then in the list, because the lock is taken before a position and kept to the end.
-/// pg_locks spans the cluster and relation ids are per database, so the database is matched too. On a partitioned
+/// Reads the sequence's last position, and then the transactions that hold the events table's write lock
+/// (<see cref="EventWriterLocks"/>). The lock subquery refers to the position so that it runs after it: every
+/// transaction that took a position up to the one read, and has not ended, is then in the list. On a partitioned
 /// events table the partitions' locks count as well, so that a writer inserting into a partition directly is seen; a
 /// writer holding several of them is listed once, and both lists come from one scan, so each writer keeps its process.
 /// <para>
@@ -21,9 +20,17 @@ namespace EventStore.Dapper;
 /// So a position inflated by a cached reservation always comes with the cache that made it, and a cache raised
 /// between two lease checks stops the processor before its frontier passes a reserved position.
 /// </para>
+/// <para>
+/// The last two columns serve the consumer rather than the frontier: its checkpoint row's epoch, which a reset raises,
+/// so that an instance idling at a checkpoint it remembers learns of the reset; and when the oldest event after that
+/// checkpoint was stored, for the lag the consumer reports. Each is one primary-key probe.
+/// </para>
 /// </summary>
-/// <remarks>The first two parameters are the passed gaps to look into, as arrays of their lowest and highest positions.</remarks>
-internal sealed class FrontierProbeStatement(string events)
+/// <remarks>
+/// The parameters are the passed gaps to look into, as arrays of their lowest and highest positions, then the
+/// consumer's checkpoint row and the checkpoint the instance last knew (-1 when it knows none).
+/// </remarks>
+internal sealed class FrontierProbeStatement(string events, string checkpoints)
 {
     public string Sql { get; } = $"""
         SELECT probe.last_position,
@@ -37,12 +44,14 @@ internal sealed class FrontierProbeStatement(string events)
                 WHERE cardinality($1::bigint[]) > 0) AS late_position,
                probe.sequence::text AS sequence,
                (SELECT p.cache_size FROM pg_sequence_parameters(probe.sequence) AS p
-                WHERE probe.last_position IS NOT NULL) AS sequence_cache
+                WHERE probe.last_position IS NOT NULL) AS sequence_cache,
+               (SELECT c.lease_epoch FROM {checkpoints} AS c WHERE c.consumer_name = $3) AS checkpoint_epoch,
+               (SELECT e.created_at FROM {events} AS e
+                WHERE $4 >= 0 AND e.global_position > $4 ORDER BY e.global_position LIMIT 1) AS oldest_unhandled_at
         FROM (SELECT COALESCE(pg_sequence_last_value(owned.sequence), 0) AS last_position,
                      owned.sequence,
-                     (SELECT oid FROM pg_database WHERE datname = current_database()) AS database,
-                     ARRAY[to_regclass('{events}')::oid]
-                         || ARRAY(SELECT i.inhrelid FROM pg_inherits AS i WHERE i.inhparent = to_regclass('{events}')) AS relations
+                     {EventWriterLocks.Database} AS database,
+                     {EventWriterLocks.Relations(events)} AS relations
               FROM (SELECT pg_get_serial_sequence('{events}', 'global_position')::regclass AS sequence) AS owned
               OFFSET 0) AS probe
         CROSS JOIN LATERAL (
@@ -51,16 +60,17 @@ internal sealed class FrontierProbeStatement(string events)
             FROM (SELECT DISTINCT l.virtualtransaction, COALESCE(l.pid, 0) AS pid
                   FROM pg_locks AS l
                   WHERE probe.last_position IS NOT NULL
-                    AND l.locktype = 'relation' AND l.database = probe.database AND l.relation = ANY (probe.relations)
-                    AND l.mode = 'RowExclusiveLock' AND l.granted) AS w
+                    AND {EventWriterLocks.Held("l", "probe.database", "probe.relations")}) AS w
         ) AS lockers
         """;
 
-    public NpgsqlCommand Create(NpgsqlConnection connection, PassedGaps gaps)
+    public NpgsqlCommand Create(NpgsqlConnection connection, PassedGaps gaps, string consumer, long knownCheckpoint)
     {
         var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Lows });
         command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = gaps.Highs });
+        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = consumer });
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = knownCheckpoint });
         return command;
     }
 
@@ -73,6 +83,8 @@ internal sealed class FrontierProbeStatement(string events)
             reader.GetFieldValue<int[]>(2),
             reader.IsDBNull(3) ? null : reader.GetInt64(3),
             reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
+            reader.IsDBNull(5) ? 0 : reader.GetInt64(5),
+            reader.IsDBNull(6) ? null : reader.GetInt64(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
     }
 }

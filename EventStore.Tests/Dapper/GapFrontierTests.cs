@@ -72,9 +72,9 @@ public sealed class GapFrontierTests
     {
         var frontier = new GapFrontier();
         frontier.Advance(Probe(10), Start);
-        frontier.Advance(new FrontierProbe(12, ["3/7"], [4242], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1), Start.AddSeconds(1));
+        frontier.Advance(new FrontierProbe(12, ["3/7"], [4242], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1, CheckpointEpoch: 1, OldestUnhandledAt: null), Start.AddSeconds(1));
 
-        frontier.Advance(new FrontierProbe(14, ["3/7"], [4242], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1), Start.AddSeconds(9));
+        frontier.Advance(new FrontierProbe(14, ["3/7"], [4242], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1, CheckpointEpoch: 1, OldestUnhandledAt: null), Start.AddSeconds(9));
 
         frontier.OldestBlocker.ShouldBe(new GapFrontier.Writer("3/7", 4242, 10, Start.AddSeconds(1)));
     }
@@ -93,5 +93,5 @@ public sealed class GapFrontierTests
     }
 
     private static FrontierProbe Probe(long lastPosition, params string[] writers) =>
-        new(lastPosition, writers, [.. writers.Select(_ => 0)], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1);
+        new(lastPosition, writers, [.. writers.Select(_ => 0)], LatePosition: null, Sequence: "events_global_position_seq", SequenceCache: 1, CheckpointEpoch: 1, OldestUnhandledAt: null);
 }
