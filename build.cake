@@ -20,7 +20,7 @@ var packages = artifacts + Directory("packages");
 var basicExample = File("./examples/Basic/Basic.csproj");
 var eventMapGenerator = File("./EventStore.EventMap/EventStore.EventMap.csproj");
 var migrateGen = File("./EventStore.MigrateGen/EventStore.MigrateGen.csproj");
-var expectedPackages = new[] { "EventStore.Core", "EventStore.Dapper", "EventStore.EventMap", "EventStore.MigrateGen", "EventStore.Testing" };
+var expectedPackages = new[] { "EventStore.ConsumerTool", "EventStore.Core", "EventStore.Dapper", "EventStore.EventMap", "EventStore.MigrateGen", "EventStore.Testing" };
 
 Task("Clean")
     .Does(() =>
