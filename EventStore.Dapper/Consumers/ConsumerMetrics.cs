@@ -15,4 +15,10 @@ internal static class ConsumerMetrics
 
     public static readonly Counter<long> BatchFailures = Meter.CreateCounter<long>(
         "eventstore.consumer.batch_failures", "{batch}", "Batches rolled back because a handler or the connection failed.");
+
+    public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(
+        "eventstore.consumer.dead_letters", "{event}", "Events a consumer gave up on and recorded as dead letters, with the checkpoint moved past them.");
+
+    public static readonly Counter<long> Stops = Meter.CreateCounter<long>(
+        "eventstore.consumer.stops", "{stop}", "Times a consumer stopped on a poison event, until resumed.");
 }

@@ -59,6 +59,11 @@ public sealed class SqlDialect
         TableLease = new TableLeaseStatement(checkpointsTable);
         CheckpointsTable = checkpointsTable;
         ConsumerResume = new ConsumerResumeStatement(checkpointsTable);
+        ConsumerFailure = new ConsumerFailureStatement(checkpointsTable);
+        var deadLettersTable = Identifier.Quote(names.DeadLetters);
+        DeadLetter = new DeadLetterStatement(deadLettersTable, checkpointsTable);
+        DeadLetterRead = new DeadLetterReadStatement(deadLettersTable);
+        DeadLetterReplay = new DeadLetterReplayStatement(deadLettersTable, checkpointsTable, eventsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -118,6 +123,14 @@ public sealed class SqlDialect
     internal string CheckpointsTable { get; }
 
     internal ConsumerResumeStatement ConsumerResume { get; }
+
+    internal ConsumerFailureStatement ConsumerFailure { get; }
+
+    internal DeadLetterStatement DeadLetter { get; }
+
+    internal DeadLetterReadStatement DeadLetterRead { get; }
+
+    internal DeadLetterReplayStatement DeadLetterReplay { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }
