@@ -77,6 +77,11 @@ internal sealed class ConsumerWorker
                 ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
                 _knownCheckpoint = -1;
             }
+            catch (HandlerFailure) when (_poison.State.Stopped)
+            {
+                // The failure stopped the consumer and was logged as the stop; the next step finds it stopped.
+                ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
+            }
             catch (HandlerFailure failure)
             {
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
@@ -171,7 +176,8 @@ internal sealed class ConsumerWorker
             throw SequenceBehind(checkpoint);
         }
 
-        if (_poison.IsStopped(row) || checkpoint >= safePosition)
+        var through = _poison.Through(row, safePosition);
+        if (checkpoint >= through)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _knownCheckpoint = checkpoint;
@@ -179,9 +185,9 @@ internal sealed class ConsumerWorker
         }
 
         var limit = _poison.Limit(checkpoint);
-        var events = await ReadBatchAsync(connection, transaction, checkpoint, safePosition, limit, cancellationToken).ConfigureAwait(false);
-        // A full batch may stop short of the frontier; otherwise every position up to it is settled and seen.
-        var plan = _poison.Plan(row, events, events.Count == limit ? events[^1].GlobalPosition : safePosition);
+        var events = await ReadBatchAsync(connection, transaction, checkpoint, through, limit, cancellationToken).ConfigureAwait(false);
+        // A full batch may stop short of the bound; otherwise every position up to it is settled and seen.
+        var plan = _poison.Plan(row, events, events.Count == limit ? events[^1].GlobalPosition : through);
         if (plan.DeadLetter is { } poison)
         {
             await _poison.DeadLetterAsync(connection, transaction, poison, cancellationToken).ConfigureAwait(false);

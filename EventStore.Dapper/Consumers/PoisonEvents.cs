@@ -27,10 +27,19 @@ internal sealed class PoisonEvents(
     public ConsumerFailureState State { get; } = new();
 
     /// <summary>
+    /// The highest position the next batch may reach: the safe frontier, or, while the consumer is stopped, just below
+    /// the event it stopped on, so that the events before it still commit and nothing from it on is handled.
+    /// </summary>
+    public long Through(CheckpointRow row, long safePosition) =>
+        !IsStopped(row) ? safePosition
+        : row.FailedPosition is { } stoppedOn && stoppedOn > row.Position ? Math.Min(stoppedOn - 1, safePosition)
+        : row.Position;
+
+    /// <summary>
     /// Whether the consumer is stopped, as the row locked at the start of a batch says; notes a change since this
     /// instance last looked, so every instance respects a stop and notices a resume.
     /// </summary>
-    public bool IsStopped(CheckpointRow row)
+    private bool IsStopped(CheckpointRow row)
     {
         State.SetAttempts(row.FailedPosition > row.Position ? row.FailedAttempts : 0);
         if (row.Stopped != State.Stopped)

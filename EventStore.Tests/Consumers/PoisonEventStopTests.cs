@@ -30,7 +30,7 @@ public sealed class PoisonEventStopTests(ProcessorSetup setup)
 
         row.FailedPosition.ShouldBe(poison.GlobalPosition);
         row.FailedAttempts.ShouldBe(MaxAttempts);
-        row.Position.ShouldBe(stored[1].GlobalPosition, "the events before the poison event are committed, and it is not skipped");
+        row.Position.ShouldBe(poison.GlobalPosition - 1, "the events before the poison event are committed, and it is not skipped");
         row.LastError.ShouldNotBeNull().ShouldContain("System.InvalidOperationException: The handler cannot handle this event.");
         row.LastErrorAt.ShouldNotBeNull();
         stuck.Calls.Count(e => e.EventId == poison.EventId).ShouldBe(MaxAttempts);
@@ -72,8 +72,9 @@ public sealed class PoisonEventStopTests(ProcessorSetup setup)
         resumed.LastError.ShouldNotBeNull("the last error stays as history").ShouldContain("Broken.");
     }
 
+    /// <summary>The first batch holds the event before the poison one, which the stopped consumer still commits.</summary>
     [Test]
-    public async Task A_permanent_error_stops_the_consumer_at_the_first_attempt()
+    public async Task A_permanent_error_stops_the_consumer_at_the_first_attempt_after_the_events_before_it()
     {
         await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
         var stored = await db.AppendAsync(Events("Order", NewId(), 3));
@@ -81,8 +82,11 @@ public sealed class PoisonEventStopTests(ProcessorSetup setup)
         var consumer = FailingOn(SeenConsumer.DefaultName, poison, () => new PermanentHandlerException(new FormatException("Unreadable payload.")));
 
         db.Start("instance-a", Options(db), consumer);
+        await db.WaitUntilCheckpointAsync(SeenConsumer.DefaultName, stored[0].GlobalPosition, Bound);
         var row = await FailureRows.WaitAsync(db, SeenConsumer.DefaultName, row => row.StoppedAt is not null, "stopped", Bound);
 
+        row.Position.ShouldBe(poison.GlobalPosition - 1, "the event before the poison one is committed, and the poison one is not skipped");
+        (await db.SeenAsync()).Select(seen => seen.EventId).ShouldBe([stored[0].EventId]);
         row.FailedPosition.ShouldBe(poison.GlobalPosition);
         row.FailedAttempts.ShouldBe(1);
         row.LastError.ShouldNotBeNull().ShouldContain("System.FormatException: Unreadable payload.");
