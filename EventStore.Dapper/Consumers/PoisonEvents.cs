@@ -35,29 +35,6 @@ internal sealed class PoisonEvents(
         : row.FailedPosition is { } stoppedOn && stoppedOn > row.Position ? Math.Min(stoppedOn - 1, safePosition)
         : row.Position;
 
-    /// <summary>
-    /// Whether the consumer is stopped, as the row locked at the start of a batch says; notes a change since this
-    /// instance last looked, so every instance respects a stop and notices a resume.
-    /// </summary>
-    private bool IsStopped(CheckpointRow row)
-    {
-        State.SetAttempts(row.FailedPosition > row.Position ? row.FailedAttempts : 0);
-        if (row.Stopped != State.Stopped)
-        {
-            State.SetStopped(row.Stopped);
-            if (row.Stopped)
-            {
-                ConsumerLog.FoundStopped(logger, consumer, row.FailedPosition ?? row.Position + 1, row.FailedAttempts);
-            }
-            else
-            {
-                ConsumerLog.Resumed(logger, consumer, row.Position);
-            }
-        }
-
-        return row.Stopped;
-    }
-
     /// <summary>The most events the next batch reads.</summary>
     public int Limit(long checkpoint) => checkpoint < _isolateThrough ? 1 : options.BatchSize;
 
@@ -76,7 +53,7 @@ internal sealed class PoisonEvents(
         var poison = events[failed];
         if (failed > 0)
         {
-            // Every position below the failed event up to the checkpoint was read, so the checkpoint may rest just below it.
+            // Every position between the checkpoint and the failed event was read, so the checkpoint may rest just below it.
             return new BatchPlan(events[..failed], poison.GlobalPosition - 1, DeadLetter: null);
         }
 
@@ -139,6 +116,29 @@ internal sealed class PoisonEvents(
             ConsumerMetrics.Stops.Add(1, consumerTag);
             ConsumerLog.Stopped(logger, failure.InnerException!, consumer, blamed.GlobalPosition, blamed.EventType, recorded.Attempts);
         }
+    }
+
+    /// <summary>
+    /// Whether the consumer is stopped, as the row locked at the start of a batch says; notes a change since this
+    /// instance last looked, so every instance respects a stop and notices a resume.
+    /// </summary>
+    private bool IsStopped(CheckpointRow row)
+    {
+        State.SetAttempts(row.FailedPosition > row.Position ? row.FailedAttempts : 0);
+        if (row.Stopped != State.Stopped)
+        {
+            State.SetStopped(row.Stopped);
+            if (row.Stopped)
+            {
+                ConsumerLog.FoundStopped(logger, consumer, row.FailedPosition ?? row.Position + 1, row.FailedAttempts);
+            }
+            else
+            {
+                ConsumerLog.Resumed(logger, consumer, row.Position);
+            }
+        }
+
+        return row.Stopped;
     }
 
     private int? StopAfter(HandlerErrorKind kind) => options.PoisonEventHandling != PoisonEventHandling.Stop
