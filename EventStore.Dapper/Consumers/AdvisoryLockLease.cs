@@ -9,7 +9,8 @@ namespace EventStore.Dapper;
 /// its connection, frees the consumer for another; each batch also locks the checkpoint row, so two batches of one
 /// consumer never overlap even while a lock changes hands.
 /// </summary>
-internal sealed class AdvisoryLockLease(NpgsqlDataSource dataSource, SqlDialect sql, string consumerName, LogCheck logCheck) : IConsumerLease
+internal sealed class AdvisoryLockLease(
+    NpgsqlDataSource dataSource, SqlDialect sql, StatementPreparation preparation, string consumerName, LogCheck logCheck) : IConsumerLease
 {
     private NpgsqlConnection? _connection;
     private bool _held;
@@ -70,9 +71,23 @@ internal sealed class AdvisoryLockLease(NpgsqlDataSource dataSource, SqlDialect 
         return current;
     }
 
-    public async Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+    public async Task<CheckpointRow> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var (position, failedPosition, failedAttempts, stopped) = await connection.QuerySingleAsync<(long, long?, int, bool)>(new CommandDefinition(
             sql.LockCheckpoint, new ConsumerParameters(consumerName), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new CheckpointRow(position, failedPosition, failedAttempts, stopped);
+    }
+
+    /// <summary>Runs on the session that holds the lock, which proves it is still held: were the session gone, so would the lock be.</summary>
+    public async Task<RecordedFailure> RecordFailureAsync(NpgsqlConnection connection, FailureEntry entry, CancellationToken cancellationToken)
+    {
+        var lockSession = _held && _connection is not null
+            ? _connection
+            : throw new InvalidOperationException($"Consumer {consumerName}'s failure is recorded without holding its lock.");
+        var recorded = await StoreCommands.RunAsync(sql.ConsumerFailure.Create(lockSession, consumerName, owner: null, epoch: 0, entry), preparation, 0,
+            static (reader, _, token) => ConsumerFailureStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        return recorded ?? throw new InvalidOperationException($"Consumer {consumerName}'s checkpoint row is gone.");
+    }
 
     public async Task SaveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long position, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(

@@ -52,4 +52,19 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Consumer {Consumer}'s checkpoint was moved from {From} to {To}")]
     public static partial void CheckpointMoved(ILogger logger, string consumer, long from, long to);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Error,
+        Message = "Consumer {Consumer} stopped on the event at position {Position} of type {EventType} after {Attempts} failed attempts; it handles nothing more, on any instance, until ConsumerAdmin.ResumeAsync resumes it once the handler or data is fixed, while other consumers go on")]
+    public static partial void Stopped(ILogger logger, Exception exception, string consumer, long position, string eventType, int attempts);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Error,
+        Message = "Consumer {Consumer} dead-lettered the event at position {Position} of type {EventType} after {Attempts} failed attempts and goes on after it; replay it with ConsumerAdmin.ReplayDeadLettersAsync once the handler is fixed")]
+    public static partial void DeadLettered(ILogger logger, string consumer, long position, string eventType, int attempts);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer} is stopped on the event at position {Position} after {Attempts} failed attempts; this instance holds it without handling anything until ConsumerAdmin.ResumeAsync resumes it")]
+    public static partial void FoundStopped(ILogger logger, string consumer, long position, int attempts);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Consumer {Consumer} was resumed and runs again after position {Position}")]
+    public static partial void Resumed(ILogger logger, string consumer, long position);
 }

@@ -30,6 +30,10 @@ internal static class ConsumerMetrics
             "How long ago the oldest event the consumer has not yet handled was stored; 0 when it has handled them all.");
         Meter.CreateObservableGauge("eventstore.consumer.blocked", () => Held(progress => SecondsSince(progress.BlockedSince)), "s",
             "How long a running transaction has held the consumer's safe frontier back; 0 when none does.");
+        Meter.CreateObservableGauge("eventstore.consumer.failed_attempts", () => Held(progress => progress.Failures.Attempts), "{attempt}",
+            "Failed attempts at the event after the consumer's checkpoint; 0 when its handler is not failing.");
+        Meter.CreateObservableGauge("eventstore.consumer.stopped", () => Held(progress => progress.Failures.Stopped ? 1 : 0), "{consumer}",
+            "1 while the consumer is stopped on a poison event and waits to be resumed, else 0.");
     }
 
     /// <summary>Reports <paramref name="progress"/> in the gauges until the returned handle is disposed.</summary>
@@ -50,4 +54,10 @@ internal static class ConsumerMetrics
     {
         public void Dispose() => Running.TryRemove(progress, out _);
     }
+
+    public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(
+        "eventstore.consumer.dead_letters", "{event}", "Events a consumer gave up on and recorded as dead letters, with the checkpoint moved past them.");
+
+    public static readonly Counter<long> Stops = Meter.CreateCounter<long>(
+        "eventstore.consumer.stops", "{stop}", "Times a consumer stopped on a poison event, until resumed.");
 }

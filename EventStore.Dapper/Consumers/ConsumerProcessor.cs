@@ -19,7 +19,8 @@ namespace EventStore.Dapper;
 /// <item><description>Several processes may run the same consumers: one instance processes a consumer at a time, and
 /// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies.</description></item>
 /// <item><description>A handler exception rolls its batch back; the batch is retried with backoff while other consumers
-/// carry on.</description></item>
+/// carry on. After <see cref="ConsumerProcessorOptions.MaxAttempts"/> failures on one event the consumer stops, or the
+/// event is dead-lettered (<see cref="ConsumerProcessorOptions.PoisonEventHandling"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class ConsumerProcessor
@@ -178,6 +179,8 @@ public sealed class ConsumerProcessor
         {
             throw new ArgumentException($"LeaseMode {options.LeaseMode} is not a ConsumerLeaseMode.", nameof(options));
         }
+
+        PoisonEventOptions.Validate(options);
 
         if (options.ListenConnectionString is not null)
         {

@@ -43,4 +43,14 @@ public sealed record ConsumerProcessorOptions
 
     /// <summary>The longest wait before retrying a failed batch; the wait doubles from 100 ms up to this.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times an event may fail before <see cref="PoisonEventHandling"/> applies to it; at least 1. Attempts are
+    /// counted in the consumer's checkpoint row, so they add up across instances and restarts. Transient failures
+    /// (<see cref="TransientHandlerException"/>, or an Npgsql error that is transient) do not count.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 10;
+
+    /// <summary>What happens to an event after <see cref="MaxAttempts"/> failures: the consumer stops (the default), or the event is dead-lettered.</summary>
+    public PoisonEventHandling PoisonEventHandling { get; init; } = PoisonEventHandling.Stop;
 }

@@ -5,9 +5,12 @@ namespace EventStore.Dapper;
 /// read by metric collection on other threads; each value is read whole, and a reading may mix two steps, which a gauge
 /// sampled every few seconds tolerates.
 /// </summary>
-internal sealed class ConsumerProgress(string consumer)
+internal sealed class ConsumerProgress(KeyValuePair<string, object?> tag, ConsumerFailureState failures)
 {
-    public KeyValuePair<string, object?> Tag { get; } = new("consumer", consumer);
+    public KeyValuePair<string, object?> Tag { get; } = tag;
+
+    /// <summary>The handler's failures on the event after the checkpoint, and whether the consumer stopped on it.</summary>
+    public ConsumerFailureState Failures { get; } = failures;
 
     /// <summary>Whether this instance holds the consumer; only the holder reports it, so instances do not repeat each other.</summary>
     public bool Held { get; set; }

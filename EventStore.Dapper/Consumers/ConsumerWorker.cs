@@ -31,6 +31,7 @@ internal sealed class ConsumerWorker
     private readonly HashSet<string> _reportedBlockers = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, object?> _consumerTag;
     private readonly ConsumerProgress _progress;
+    private readonly PoisonEvents _poison;
 
     // What the row last recorded of this holder's view, so unchanged views are not written again.
     private (long SafePosition, string? Blocker, long At)? _observed;
@@ -52,8 +53,9 @@ internal sealed class ConsumerWorker
         WakeUp = wakeUp;
         _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } byAggregate ? [.. byAggregate.AggregateTypes] : null;
         _eventTypes = consumer is IScopedConsumer { EventTypes.Count: > 0 } byEvent ? [.. byEvent.EventTypes] : null;
-        _progress = new ConsumerProgress(consumer.Name);
-        _consumerTag = _progress.Tag;
+        _consumerTag = new("consumer", consumer.Name);
+        _poison = new PoisonEvents(consumer.Name, sql, preparation, options, logger, _consumerTag);
+        _progress = new ConsumerProgress(_consumerTag, _poison.State);
     }
 
     public WakeUp WakeUp { get; }
@@ -81,6 +83,11 @@ internal sealed class ConsumerWorker
             {
                 ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
                 Forget();
+            }
+            catch (HandlerFailure) when (_poison.State.Stopped)
+            {
+                // The failure stopped the consumer and was logged as the stop; the next step finds it stopped.
+                ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
             }
             catch (HandlerFailure failure)
             {
@@ -154,7 +161,7 @@ internal sealed class ConsumerWorker
         var logCheck = new LogCheck(_sql, _preparation, _options.TakeoverInterval);
         return _options.LeaseMode == ConsumerLeaseMode.Table
             ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_consumer.Name, _owner, _options.LeaseDuration), logCheck)
-            : new AdvisoryLockLease(_dataSource, _sql, _consumer.Name, logCheck);
+            : new AdvisoryLockLease(_dataSource, _sql, _preparation, _consumer.Name, logCheck);
     }
 
     private async Task<FrontierProbe> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -211,13 +218,15 @@ internal sealed class ConsumerWorker
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeTransaction = transaction.ConfigureAwait(false);
-        var checkpoint = await lease.LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var row = await lease.LockCheckpointAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var checkpoint = row.Position;
         if (checkpoint > _frontier.LastPosition)
         {
             throw SequenceBehind(checkpoint);
         }
 
-        if (checkpoint >= safePosition)
+        var through = _poison.Through(row, safePosition);
+        if (checkpoint >= through)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _knownCheckpoint = checkpoint;
@@ -225,32 +234,54 @@ internal sealed class ConsumerWorker
             return false;
         }
 
-        var events = await ReadBatchAsync(connection, transaction, checkpoint, safePosition, cancellationToken).ConfigureAwait(false);
-        if (events.Count > 0)
+        var limit = _poison.Limit(checkpoint);
+        var events = await ReadBatchAsync(connection, transaction, checkpoint, through, limit, cancellationToken).ConfigureAwait(false);
+        // A full batch may stop short of the bound; otherwise every position up to it is settled and seen.
+        var plan = _poison.Plan(row, events, events.Count == limit ? events[^1].GlobalPosition : through);
+        if (plan.DeadLetter is { } poison)
         {
-            await HandleAsync(transaction, events, cancellationToken).ConfigureAwait(false);
+            await _poison.DeadLetterAsync(connection, transaction, poison, cancellationToken).ConfigureAwait(false);
+        }
+        else if (plan.Events.Count > 0)
+        {
+            await HandleOrRecordAsync(lease, connection, transaction, plan.Events, cancellationToken).ConfigureAwait(false);
         }
 
-        // A full batch may stop short of the frontier; otherwise every position up to it is settled and seen.
-        var reached = events.Count == _options.BatchSize ? events[^1].GlobalPosition : safePosition;
-        await lease.SaveCheckpointAsync(connection, transaction, reached, cancellationToken).ConfigureAwait(false);
+        await lease.SaveCheckpointAsync(connection, transaction, plan.Reached, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         // A filtered batch passes other types' events unseen, and would take their positions for gaps.
         if (_aggregateTypes is null && _eventTypes is null)
         {
-            _passedGaps.Record(checkpoint, reached, events);
+            _passedGaps.Record(checkpoint, plan.Reached, plan.Passed);
         }
 
-        _knownCheckpoint = reached;
-        _progress.Checkpoint = reached;
-        ConsumerMetrics.EventsHandled.Add(events.Count, _consumerTag);
+        _knownCheckpoint = plan.Reached;
+        _progress.Checkpoint = plan.Reached;
+        _poison.Committed(row, plan);
+        ConsumerMetrics.EventsHandled.Add(plan.Events.Count, _consumerTag);
         return true;
     }
 
-    private async Task<List<PersistedEvent>> ReadBatchAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
+    /// <summary>Handles the events; when the handler fails, rolls the batch back and records the failure before it is retried.</summary>
+    private async Task HandleOrRecordAsync(
+        IConsumerLease lease, NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PersistedEvent> events, CancellationToken cancellationToken)
     {
-        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes, _eventTypes);
+        try
+        {
+            await HandleAsync(transaction, events, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandlerFailure failure)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await _poison.RecordAsync(lease, connection, failure, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<List<PersistedEvent>> ReadBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, int limit, CancellationToken cancellationToken)
+    {
+        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, limit, _aggregateTypes, _eventTypes);
         try
         {
             return await StoreCommands.RunAsync(command, _preparation, 0,
@@ -263,7 +294,7 @@ internal sealed class ConsumerWorker
     }
 
     /// <summary>Hands a batch to a batch handler whole, or to a per-event handler one event at a time.</summary>
-    private async Task HandleAsync(NpgsqlTransaction transaction, List<PersistedEvent> events, CancellationToken cancellationToken)
+    private async Task HandleAsync(NpgsqlTransaction transaction, IReadOnlyList<PersistedEvent> events, CancellationToken cancellationToken)
     {
         PersistedEvent? current = null;
         try

@@ -17,9 +17,9 @@ internal interface IConsumerLease : IAsyncDisposable
     /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
     Task<LeaseState> HoldAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>Reads the checkpoint and locks it for the batch that <paramref name="transaction"/> runs.</summary>
+    /// <summary>Reads the checkpoint row and locks it for the batch that <paramref name="transaction"/> runs.</summary>
     /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
-    Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+    Task<CheckpointRow> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
 
     /// <summary>Moves the checkpoint in the batch's transaction.</summary>
     /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
@@ -32,6 +32,13 @@ internal interface IConsumerLease : IAsyncDisposable
     /// </summary>
     /// <exception cref="LeaseLostException">A table lease was taken over or cleared.</exception>
     bool IsCurrent(long? rowEpoch);
+
+    /// <summary>
+    /// Records a handler failure on the checkpoint row in an autocommitted statement, after the batch rolled back on
+    /// <paramref name="connection"/>, only while this instance holds the lease.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another instance has taken the lease.</exception>
+    Task<RecordedFailure> RecordFailureAsync(NpgsqlConnection connection, FailureEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease up, if this instance holds it, so that another may take it at once.</summary>
     Task ReleaseAsync();

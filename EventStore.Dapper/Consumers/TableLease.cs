@@ -60,8 +60,16 @@ internal sealed class TableLease(
     /// <summary>A raised epoch means the lease is gone, taken over or reset, so this throws rather than return false.</summary>
     public bool IsCurrent(long? rowEpoch) => rowEpoch == _epoch ? true : throw Lost(HeldEpoch());
 
-    public Task<long> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+    public Task<CheckpointRow> LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         RenewAsync(connection, transaction, HeldEpoch(), cancellationToken);
+
+    public async Task<RecordedFailure> RecordFailureAsync(NpgsqlConnection connection, FailureEntry entry, CancellationToken cancellationToken)
+    {
+        var epoch = HeldEpoch();
+        var recorded = await StoreCommands.RunAsync(sql.ConsumerFailure.Create(connection, holder.ConsumerName, holder.Owner, epoch, entry), preparation, 0,
+            static (reader, _, token) => ConsumerFailureStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        return recorded ?? throw Lost(epoch);
+    }
 
     public async Task SaveCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long position, CancellationToken cancellationToken)
     {
@@ -103,17 +111,18 @@ internal sealed class TableLease(
 
     public ValueTask DisposeAsync() => new(ReleaseAsync());
 
-    private async Task<long> RenewAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long epoch, CancellationToken cancellationToken)
+    private async Task<CheckpointRow> RenewAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long epoch, CancellationToken cancellationToken)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var checkpoint = await RunAsync(sql.TableLease.Renew(connection, transaction, holder, epoch), cancellationToken).ConfigureAwait(false);
-        if (checkpoint is not { } position)
+        var checkpoint = await StoreCommands.RunAsync(sql.TableLease.Renew(connection, transaction, holder, epoch), preparation, 0,
+            static (reader, _, token) => TableLeaseStatement.ReadCheckpointAsync(reader, token), cancellationToken).ConfigureAwait(false);
+        if (checkpoint is not { } row)
         {
             throw Lost(epoch);
         }
 
         _renewedAt = startedAt;
-        return position;
+        return row;
     }
 
     /// <summary>Makes the consumer's checkpoint row; true when there was none.</summary>

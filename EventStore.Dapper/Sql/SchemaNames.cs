@@ -28,6 +28,8 @@ internal sealed record SchemaNames
         ArchivePrimaryKey = Identifier.Derived(Archive.Name, "pkey");
         ArchivePartitionsFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "archive_partitions"));
         RefuseArchivedFunction = new QualifiedName(events.Schema, Identifier.Derived(events.Name, "refuse_archived"));
+        DeadLetters = new QualifiedName(checkpoints.Schema, Identifier.Derived(checkpoints.Name, "dead_letters"));
+        DeadLettersPrimaryKey = Identifier.Derived(DeadLetters.Name, "pkey");
         EnsureDistinctRelations();
     }
 
@@ -56,6 +58,11 @@ internal sealed record SchemaNames
 
     /// <summary>The function that raises the error naming the archived partition a read would skip.</summary>
     public QualifiedName RefuseArchivedFunction { get; }
+
+    /// <summary>The events a consumer gave up on (<see cref="PoisonEventHandling.DeadLetter"/>), kept beside its checkpoints.</summary>
+    public QualifiedName DeadLetters { get; }
+
+    public string DeadLettersPrimaryKey { get; }
 
     public string CheckpointsPrimaryKey { get; }
 
@@ -101,6 +108,8 @@ internal sealed record SchemaNames
             (Archive.Schema, ArchivePrimaryKey, "the archive primary key"),
             (Checkpoints.Schema, Checkpoints.Name, "the checkpoints table"),
             (Checkpoints.Schema, CheckpointsPrimaryKey, "the checkpoints primary key"),
+            (DeadLetters.Schema, DeadLetters.Name, "the dead letters table"),
+            (DeadLetters.Schema, DeadLettersPrimaryKey, "the dead letters primary key"),
         };
         var clash = relations
             .GroupBy(relation => (relation.Schema, relation.Name))

@@ -266,8 +266,31 @@ internal static class SchemaStatements
                 ADD COLUMN IF NOT EXISTS last_error_at     TIMESTAMPTZ NULL,
                 ADD COLUMN IF NOT EXISTS stopped_at        TIMESTAMPTZ NULL;
 
+            {DeadLetters(names)}
             """;
     }
+
+    /// <summary>
+    /// The events consumers gave up on, written in the batch that moves the checkpoint past each one. The event's
+    /// identity is copied, never its payload, which stays in the log for a replay.
+    /// </summary>
+    private static string DeadLetters(SchemaNames names) => $"""
+        CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.DeadLetters)} (
+            consumer_name     TEXT        NOT NULL,
+            global_position   BIGINT      NOT NULL,
+            event_id          UUID        NOT NULL,
+            aggregate_type    TEXT        NOT NULL,
+            aggregate_id      TEXT        NOT NULL,
+            aggregate_version BIGINT      NOT NULL,
+            event_type        TEXT        NOT NULL,
+            error             TEXT        NOT NULL,
+            attempts          INTEGER     NOT NULL,
+            dead_lettered_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+            replayed_at       TIMESTAMPTZ NULL,
+            CONSTRAINT {Identifier.Quote(names.DeadLettersPrimaryKey)} PRIMARY KEY (consumer_name, global_position)
+        );
+
+        """;
 
     private static string CreateSchemas(SchemaNames names)
     {

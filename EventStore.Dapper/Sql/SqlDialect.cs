@@ -63,6 +63,12 @@ public sealed class SqlDialect
         ConsumerStatus = new ConsumerStatusStatement(eventsTable, checkpointsTable);
         ConsumerReset = new ConsumerResetStatement(checkpointsTable);
         ConsumerRemove = new ConsumerRemoveStatement(checkpointsTable);
+
+        ConsumerFailure = new ConsumerFailureStatement(checkpointsTable);
+        var deadLettersTable = Identifier.Quote(names.DeadLetters);
+        DeadLetter = new DeadLetterStatement(deadLettersTable, checkpointsTable);
+        DeadLetterRead = new DeadLetterReadStatement(deadLettersTable);
+        DeadLetterReplay = new DeadLetterReplayStatement(deadLettersTable, checkpointsTable, eventsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -130,6 +136,14 @@ public sealed class SqlDialect
     internal ConsumerResetStatement ConsumerReset { get; }
 
     internal ConsumerRemoveStatement ConsumerRemove { get; }
+
+    internal ConsumerFailureStatement ConsumerFailure { get; }
+
+    internal DeadLetterStatement DeadLetter { get; }
+
+    internal DeadLetterReadStatement DeadLetterRead { get; }
+
+    internal DeadLetterReplayStatement DeadLetterReplay { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }

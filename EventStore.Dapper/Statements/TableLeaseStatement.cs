@@ -42,13 +42,14 @@ internal sealed class TableLeaseStatement(string checkpoints)
     public string RenewSql { get; } = $"""
         UPDATE {checkpoints} SET lease_expires_at = clock_timestamp() + {DurationParameter}
         WHERE consumer_name = {ConsumerParameter} AND lease_owner = {OwnerParameter} AND lease_epoch = {EpochParameter}
-        RETURNING global_position
+        RETURNING {CheckpointRow.Columns}
         """;
 
     /// <summary>Moves the checkpoint and extends the lease, in the batch's transaction, if this holder still has it.</summary>
     public string SaveSql { get; } = $"""
         UPDATE {checkpoints}
-        SET global_position = {PositionParameter}, updated_at = now(), lease_expires_at = clock_timestamp() + {DurationParameter}
+        SET global_position = {PositionParameter}, updated_at = now(), lease_expires_at = clock_timestamp() + {DurationParameter},
+            {ConsumerStatements.ForgetPassedFailure(PositionParameter)}
         WHERE consumer_name = {ConsumerParameter} AND lease_owner = {OwnerParameter} AND lease_epoch = {EpochParameter}
         """;
 
@@ -70,9 +71,15 @@ internal sealed class TableLeaseStatement(string checkpoints)
     public NpgsqlCommand Release(NpgsqlConnection connection, LeaseHolder holder, long epoch) =>
         Bind(new NpgsqlCommand(ReleaseSql, connection), holder, epoch, position: 0);
 
-    /// <summary>Reads the one value a take or a renewal returns; null when the lease is not (or no longer) this holder's.</summary>
+    /// <summary>Reads the epoch a take returns; null when the lease is not this holder's.</summary>
     public static async Task<long?> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+
+    /// <summary>Reads the checkpoint row a renewal returns; null when the lease is no longer this holder's.</summary>
+    public static async Task<CheckpointRow?> ReadCheckpointAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new CheckpointRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetBoolean(3))
+            : null;
 
     /// <summary>
     /// Binds the same five typed parameters to every statement. PostgreSQL takes a parameter that a statement does not

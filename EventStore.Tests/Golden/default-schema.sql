@@ -59,3 +59,18 @@ ALTER TABLE "consumer_checkpoints"
     ADD COLUMN IF NOT EXISTS last_error        TEXT        NULL,
     ADD COLUMN IF NOT EXISTS last_error_at     TIMESTAMPTZ NULL,
     ADD COLUMN IF NOT EXISTS stopped_at        TIMESTAMPTZ NULL;
+
+CREATE TABLE IF NOT EXISTS "consumer_checkpoints_dead_letters" (
+    consumer_name     TEXT        NOT NULL,
+    global_position   BIGINT      NOT NULL,
+    event_id          UUID        NOT NULL,
+    aggregate_type    TEXT        NOT NULL,
+    aggregate_id      TEXT        NOT NULL,
+    aggregate_version BIGINT      NOT NULL,
+    event_type        TEXT        NOT NULL,
+    error             TEXT        NOT NULL,
+    attempts          INTEGER     NOT NULL,
+    dead_lettered_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    replayed_at       TIMESTAMPTZ NULL,
+    CONSTRAINT "consumer_checkpoints_dead_letters_pkey" PRIMARY KEY (consumer_name, global_position)
+);
