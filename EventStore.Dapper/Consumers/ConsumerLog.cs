@@ -45,4 +45,16 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 111, Level = LogLevel.Error,
         Message = "Consumer {Consumer}'s batch handler failed on the batch at positions {FirstPosition} to {LastPosition}; the batch was rolled back and is retried in {RetryDelay}")]
     public static partial void BatchHandlerFailed(ILogger logger, Exception exception, string consumer, long firstPosition, long lastPosition, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer}'s membership heartbeat failed; retrying in {RetryDelay}. Other instances count this instance out once its row expires, and its partitions' leases still guard them")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string consumer, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Information,
+        Message = "Partition {Partition} is given up by this instance, which holds more than its fair share while another instance holds less")]
+    public static partial void PartitionShed(ILogger logger, string partition);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Critical,
+        Message = "The consumer processor stopped every consumer: a consumer's checkpoint rows belong to another partition layout than the one declared")]
+    public static partial void LayoutRefused(ILogger logger, Exception exception);
 }

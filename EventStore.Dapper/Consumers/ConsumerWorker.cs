@@ -20,6 +20,10 @@ internal sealed class ConsumerWorker
     private readonly ILogger _logger;
     private readonly StatementPreparation _preparation;
     private readonly string _owner;
+    private readonly ConsumerPartition? _partition;
+
+    // The checkpoint row, which names the lease: the consumer's name, or its partition's.
+    private readonly string _rowName;
     private readonly string[]? _aggregateTypes;
     private readonly string[]? _eventTypes;
     private readonly GapFrontier _frontier = new();
@@ -29,11 +33,14 @@ internal sealed class ConsumerWorker
 
     // The checkpoint as last read or written; -1 until then. Only saves a transaction when there is nothing to do.
     private long _knownCheckpoint = -1;
+    private bool _layoutChecked;
 
     public ConsumerWorker(
         NpgsqlDataSource dataSource, IConsumer consumer, SqlDialect sql, ConsumerProcessorOptions options, ILogger logger,
-        StatementPreparation preparation, string owner, WakeUp wakeUp)
+        StatementPreparation preparation, string owner, WakeUp wakeUp, ConsumerPartition? partition = null)
     {
+        _partition = partition;
+        _rowName = partition is null ? consumer.Name : ConsumerRows.PartitionName(consumer.Name, partition.Index, partition.Count);
         _dataSource = dataSource;
         _preparation = preparation;
         _owner = owner;
@@ -69,7 +76,7 @@ internal sealed class ConsumerWorker
             }
             catch (LeaseLostException lost)
             {
-                ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
+                ConsumerLog.LeaseLost(_logger, _rowName, lost.Epoch);
                 _knownCheckpoint = -1;
             }
             catch (HandlerFailure failure)
@@ -77,21 +84,21 @@ internal sealed class ConsumerWorker
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
                 if (failure.FailedEvent is { } failedEvent)
                 {
-                    ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failedEvent.GlobalPosition, failedEvent.EventType, retryDelay);
+                    ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _rowName, failedEvent.GlobalPosition, failedEvent.EventType, retryDelay);
                 }
                 else
                 {
-                    ConsumerLog.BatchHandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.Batch[0].GlobalPosition, failure.Batch[^1].GlobalPosition, retryDelay);
+                    ConsumerLog.BatchHandlerFailed(_logger, failure.InnerException!, _rowName, failure.Batch[0].GlobalPosition, failure.Batch[^1].GlobalPosition, retryDelay);
                 }
 
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException)
+            catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException or PartitionLayoutException)
                                             && (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // A lost connection, a restarted server: start again from the stored checkpoint on a new connection.
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
-                ConsumerLog.ConnectionFailed(_logger, failure, _consumer.Name, retryDelay);
+                ConsumerLog.ConnectionFailed(_logger, failure, _rowName, retryDelay);
                 await lease.ReleaseAsync().ConfigureAwait(false);
                 _knownCheckpoint = -1;
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
@@ -104,6 +111,12 @@ internal sealed class ConsumerWorker
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeConnection = connection.ConfigureAwait(false);
+        if (!_layoutChecked)
+        {
+            await PartitionLayout.CheckAsync(connection, _sql, _preparation, _consumer.Name, _partition?.Count, cancellationToken).ConfigureAwait(false);
+            _layoutChecked = true;
+        }
+
         switch (await lease.HoldAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             case LeaseState.NotHeld:
@@ -111,7 +124,7 @@ internal sealed class ConsumerWorker
                 await Task.Delay(_options.TakeoverInterval, cancellationToken).ConfigureAwait(false);
                 return false;
             case LeaseState.Taken:
-                ConsumerLog.LeaseTaken(_logger, _consumer.Name);
+                ConsumerLog.LeaseTaken(_logger, _rowName);
                 _knownCheckpoint = -1;
                 break;
         }
@@ -128,9 +141,10 @@ internal sealed class ConsumerWorker
     private IConsumerLease CreateLease()
     {
         var logCheck = new LogCheck(_sql, _preparation, _options.TakeoverInterval);
-        return _options.LeaseMode == ConsumerLeaseMode.Table
-            ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_consumer.Name, _owner, _options.LeaseDuration), logCheck)
-            : new AdvisoryLockLease(_dataSource, _sql, _consumer.Name, logCheck);
+        IConsumerLease lease = _options.LeaseMode == ConsumerLeaseMode.Table
+            ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_rowName, _owner, _options.LeaseDuration), logCheck)
+            : new AdvisoryLockLease(_dataSource, _sql, _rowName, logCheck);
+        return _partition is null ? lease : new PartitionLease(lease, _partition, _rowName, _sql, _preparation, _options.LeaseMode, _logger);
     }
 
     private async Task<long> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -182,8 +196,8 @@ internal sealed class ConsumerWorker
         var reached = events.Count == _options.BatchSize ? events[^1].GlobalPosition : safePosition;
         await lease.SaveCheckpointAsync(connection, transaction, reached, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        // A filtered batch passes other types' events unseen, and would take their positions for gaps.
-        if (_aggregateTypes is null && _eventTypes is null)
+        // A filtered or partitioned batch passes others' events unseen, and would take their positions for gaps.
+        if (_aggregateTypes is null && _eventTypes is null && _partition is null)
         {
             _passedGaps.Record(checkpoint, reached, events);
         }
@@ -196,7 +210,7 @@ internal sealed class ConsumerWorker
     private async Task<List<PersistedEvent>> ReadBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, CancellationToken cancellationToken)
     {
-        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes, _eventTypes);
+        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, _options.BatchSize, _aggregateTypes, _eventTypes, _partition);
         try
         {
             return await StoreCommands.RunAsync(command, _preparation, 0,
@@ -244,7 +258,7 @@ internal sealed class ConsumerWorker
         ConsumerMetrics.HeldBackSeconds.Record(heldFor.TotalSeconds, _consumerTag);
         if (heldFor >= _options.BlockedWarningAfter && _reportedBlockers.Add(blocker.VirtualTransactionId))
         {
-            ConsumerLog.HeldBack(_logger, _consumer.Name, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
+            ConsumerLog.HeldBack(_logger, _rowName, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
         }
     }
 
@@ -256,13 +270,13 @@ internal sealed class ConsumerWorker
         "assumes\"), handle the event by hand, then start the processor again; it does not go back.");
 
     private UnsafeEventLogException Archived(long checkpoint, ArchivedEventsException archived) => new("archived events",
-        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, below an " +
+        $"Consumer {_rowName} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, below an " +
         $"archived partition of the log, so it cannot read the events it has not handled: {archived.Message} The processor " +
         "stops this consumer instead of skipping them. Fix: attach the partition again, or, if the consumer must not see " +
         "those events, move its checkpoint to the partition's last position; then start the processor again.");
 
     private UnsafeEventLogException SequenceBehind(long checkpoint) => new("sequence reset",
-        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +
+        $"Consumer {_rowName} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +
         $"position sequence's last value is {_frontier.LastPosition.ToString(CultureInfo.InvariantCulture)}: the sequence " +
         "was set back, or the checkpoints come from another database. Positions up to the checkpoint may be taken again " +
         "and would never be read. Fix: set the sequence above the highest stored position (setval), or correct the " +

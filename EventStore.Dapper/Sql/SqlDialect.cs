@@ -59,6 +59,9 @@ public sealed class SqlDialect
         TableLease = new TableLeaseStatement(checkpointsTable);
         CheckpointsTable = checkpointsTable;
         ConsumerResume = new ConsumerResumeStatement(checkpointsTable);
+        PartitionMembers = new PartitionMembersStatement(Identifier.Quote(names.Members));
+        PartitionFree = new PartitionFreeStatement(checkpointsTable);
+        PartitionLayout = new PartitionLayoutStatement(checkpointsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -118,6 +121,12 @@ public sealed class SqlDialect
     internal string CheckpointsTable { get; }
 
     internal ConsumerResumeStatement ConsumerResume { get; }
+
+    internal PartitionMembersStatement PartitionMembers { get; }
+
+    internal PartitionFreeStatement PartitionFree { get; }
+
+    internal PartitionLayoutStatement PartitionLayout { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }
