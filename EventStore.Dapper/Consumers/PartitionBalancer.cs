@@ -32,8 +32,11 @@ internal sealed class PartitionBalancer(
 
     public string Consumer => consumer;
 
-    /// <summary>How long a partition must stay free before an instance at its share adopts it: two takeover intervals.</summary>
-    public TimeSpan FreeFor => options.TakeoverInterval * 2;
+    /// <summary>
+    /// How long a partition must stay free before an instance at its share adopts it. A worker without its partition
+    /// looks again after a takeover interval and a poll at most, so an instance below its share gets two looks first.
+    /// </summary>
+    public TimeSpan FreeFor => (options.TakeoverInterval + options.MaxPollInterval) * 2;
 
     /// <summary>How long a membership row counts as alive without a heartbeat; the heartbeat comes every third of it.</summary>
     private TimeSpan Expiry => options.LeaseDuration;

@@ -59,3 +59,13 @@ ALTER TABLE "consumer_checkpoints"
     ADD COLUMN IF NOT EXISTS last_error        TEXT        NULL,
     ADD COLUMN IF NOT EXISTS last_error_at     TIMESTAMPTZ NULL,
     ADD COLUMN IF NOT EXISTS stopped_at        TIMESTAMPTZ NULL;
+
+-- The instances running each partitioned consumer, renewed by heartbeat until expires_at (the server's clock),
+-- and how many of its partitions each holds, so that they share the partitions fairly.
+CREATE TABLE IF NOT EXISTS "consumer_checkpoints_members" (
+    consumer_name   TEXT        NOT NULL,
+    member          TEXT        NOT NULL,
+    partitions_held INTEGER     NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL,
+    CONSTRAINT "consumer_checkpoints_members_pkey" PRIMARY KEY (consumer_name, member)
+);
