@@ -17,7 +17,8 @@ namespace EventStore.Dapper;
 /// that transaction runs; it waits, reports the transaction that holds it back, and never skips on a timeout.</description></item>
 /// <item><description>A gap left by a rollback stops holding progress once every transaction that could own it has ended.</description></item>
 /// <item><description>Several processes may run the same consumers: one instance processes a consumer at a time, and
-/// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies.</description></item>
+/// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies. A consumer split into
+/// partitions (<see cref="IPartitionedConsumer"/>) is shared: each partition is processed by one instance at a time.</description></item>
 /// <item><description>A handler exception rolls its batch back; the batch is retried with backoff while other consumers
 /// carry on.</description></item>
 /// </list>

@@ -5,7 +5,7 @@ namespace EventStore.Dapper;
 
 /// <summary>
 /// Reads a consumer's next batch between its checkpoint and the safe frontier, optionally of some aggregate types, some
-/// event types, or both: settled positions only, so the upper bound is the frontier.
+/// event types, or both, and optionally of one partition: settled positions only, so the upper bound is the frontier.
 /// </summary>
 /// <remarks>
 /// A filtered batch reads one type's events at a time through that type's (type, global_position) index, each cut at the
@@ -13,6 +13,8 @@ namespace EventStore.Dapper;
 /// read a btree in order under <c>type = ANY(...)</c>, and a generic plan, which a prepared statement soon gets, takes
 /// any type for a common one and filters the primary key's range: over two million events, a type with none in them
 /// cost a scan of all two million. The row comparison can only be served by the type's index, so the planner keeps it.
+/// A partition's batch follows the same index and filters its hash on the rows read, about the partition count times
+/// the rows it returns; see "Partitioned consumers" in docs/consumers.md.
 /// </remarks>
 /// <param name="events">The events table, quoted.</param>
 /// <param name="guard">

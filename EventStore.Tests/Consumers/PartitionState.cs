@@ -74,12 +74,13 @@ internal static class PartitionState
     /// Waits until each of the consumer's <paramref name="count"/> partitions has its checkpoint at the last position the
     /// sequence handed out, which every partition reaches once writers stop; returns the checkpoints.
     /// </summary>
-    public static async Task<Dictionary<string, long>> WaitForFrontierAsync(ConsumerDatabase db, int count, TimeSpan within)
+    public static async Task<Dictionary<string, long>> WaitForFrontierAsync(
+        ConsumerDatabase db, int count, TimeSpan within, string consumer = SeenConsumer.DefaultName)
     {
         var clock = Stopwatch.StartNew();
         var sequence = await SequenceAsync(db);
         Dictionary<string, long> checkpoints;
-        while ((checkpoints = await CheckpointsAsync(db)).Count != count || checkpoints.Values.Any(position => position != sequence))
+        while ((checkpoints = await CheckpointsAsync(db, consumer)).Count != count || checkpoints.Values.Any(position => position != sequence))
         {
             clock.Elapsed.ShouldBeLessThan(within, $"the checkpoints are {string.Join(", ", checkpoints)}, not all at {sequence}");
             await Task.Delay(TimeSpan.FromMilliseconds(25));

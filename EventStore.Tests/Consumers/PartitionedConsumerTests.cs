@@ -38,6 +38,30 @@ public sealed class PartitionedConsumerTests(ProcessorSetup setup)
         checkpoints.Keys.ShouldBe(Enumerable.Range(0, Count).Select(k => $"{SeenConsumer.DefaultName}[{k}/{Count}]"), ignoreOrder: true);
     }
 
+    [Test]
+    public async Task A_scoped_batch_consumer_in_partitions_gets_only_its_types_in_batches_of_one_partition_while_every_checkpoint_passes_the_rest()
+    {
+        await using var db = await ConsumerDatabase.CreateAsync(setup: setup);
+        var orders = await AppendRoundAsync(db);
+        foreach (var aggregate in Aggregates)
+        {
+            await db.AppendAsync(Events("Invoice", aggregate, 2));
+        }
+
+        var consumer = new ScopedBatchPartitionedConsumer(Count, "orders", "Order");
+        db.Start("instance-a", consumer);
+
+        var seen = await db.WaitUntilSeenAsync(orders, Bound, "orders");
+        var partitionOf = await PartitionState.PartitionsAsync(db, Count);
+        var checkpoints = await PartitionState.WaitForFrontierAsync(db, Count, Bound, "orders");
+
+        seen.Select(row => row.EventId).ShouldBe(orders.Select(e => e.EventId), ignoreOrder: true);
+        seen.GroupBy(row => row.TransactionId).ShouldAllBe(batch => batch.Select(row => partitionOf[row.AggregateId]).Distinct().Count() == 1);
+        consumer.BatchSizes.Max().ShouldBeGreaterThan(1, "the events came in batches");
+        ShouldBeInVersionOrder(seen);
+        checkpoints.Count.ShouldBe(Count);
+    }
+
     /// <summary>
     /// The processor relies on the server's hash staying the same for the life of the checkpoints. PostgreSQL's hash
     /// partitioning relies on it too; pinned here, a server whose hash differs fails this test rather than a rebuild.
