@@ -67,4 +67,16 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Consumer {Consumer} was resumed and runs again after position {Position}")]
     public static partial void Resumed(ILogger logger, string consumer, long position);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning,
+        Message = "Consumer {Consumer}'s membership heartbeat failed; retrying in {RetryDelay}. Other instances count this instance out once its row expires, and its partitions' leases still guard them")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string consumer, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Information,
+        Message = "Partition {Partition} is given up by this instance, which holds more than its fair share while another instance holds less")]
+    public static partial void PartitionShed(ILogger logger, string partition);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Critical,
+        Message = "The consumer processor stopped every consumer: a consumer's checkpoint rows belong to another partition layout than the one declared")]
+    public static partial void LayoutRefused(ILogger logger, Exception exception);
 }

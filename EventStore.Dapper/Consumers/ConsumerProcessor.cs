@@ -17,7 +17,8 @@ namespace EventStore.Dapper;
 /// that transaction runs; it waits, reports the transaction that holds it back, and never skips on a timeout.</description></item>
 /// <item><description>A gap left by a rollback stops holding progress once every transaction that could own it has ended.</description></item>
 /// <item><description>Several processes may run the same consumers: one instance processes a consumer at a time, and
-/// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies.</description></item>
+/// another takes over within <see cref="ConsumerProcessorOptions.TakeoverInterval"/> when it dies. A consumer split into
+/// partitions (<see cref="IPartitionedConsumer"/>) is shared: each partition is processed by one instance at a time.</description></item>
 /// <item><description>A handler exception rolls its batch back; the batch is retried with backoff while other consumers
 /// carry on. After <see cref="ConsumerProcessorOptions.MaxAttempts"/> failures on one event the consumer stops, or the
 /// event is dead-lettered (<see cref="ConsumerProcessorOptions.PoisonEventHandling"/>).</description></item>
@@ -36,7 +37,10 @@ public sealed class ConsumerProcessor
     /// <param name="dataSource">Where the processor opens its connections: one per consumer for its lease, one per step, one to listen.</param>
     /// <param name="consumers">The consumers, each with a unique, stable name.</param>
     /// <param name="options">Tables, batch size, timings; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentException">No consumers, a blank or repeated name, or invalid options.</exception>
+    /// <exception cref="ArgumentException">
+    /// No consumers, a blank or repeated name, a name ending in ']' (kept for partitions' rows), a partition count out of
+    /// range, or invalid options.
+    /// </exception>
     public ConsumerProcessor(NpgsqlDataSource dataSource, IEnumerable<IConsumer> consumers, ConsumerProcessorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -60,17 +64,23 @@ public sealed class ConsumerProcessor
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// The data source goes through a pooler, such as PgBouncer, with <see cref="ConsumerLeaseMode.AdvisoryLock"/> or
-    /// with Npgsql's automatic preparation on; every consumer is stopped first. The message names the fix.
+    /// with Npgsql's automatic preparation on; or a consumer's checkpoint rows were written with another
+    /// <see cref="IPartitionedConsumer.PartitionCount"/>. Every consumer is stopped first. The message names the fix.
     /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // One name per run, so that a restarted instance is a new lease holder; host and process say where it runs.
         var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        var balancers = _consumers.OfType<IPartitionedConsumer>()
+            .ToDictionary(consumer => consumer.Name, consumer => new PartitionBalancer(
+                _dataSource, _sql, _preparation, consumer.Name, consumer.PartitionCount, owner, _options, _logger), StringComparer.Ordinal);
         var workers = _consumers
-            .Select(consumer => new ConsumerWorker(_dataSource, consumer, _sql, _options, _logger, _preparation, owner, new WakeUp()))
+            .SelectMany(consumer => PartitionsOf(consumer, balancers).Select(partition =>
+                new ConsumerWorker(_dataSource, consumer, _sql, _options, _logger, _preparation, owner, new WakeUp(), partition)))
             .ToList();
         var running = workers.Select(worker => StopAllOnRefusalAsync(worker.RunAsync(stopAll.Token), stopAll, _logger)).ToList();
+        running.AddRange(balancers.Values.Select(balancer => balancer.RunAsync(stopAll.Token)));
         var listenSource = _sql.Listen is not null && _options.ListenConnectionString is { } listenConnectionString
             ? NpgsqlDataSource.Create(listenConnectionString)
             : null;
@@ -94,6 +104,12 @@ public sealed class ConsumerProcessor
         }
     }
 
+    /// <summary>One worker for an unpartitioned consumer (a null partition), one per partition for a partitioned one.</summary>
+    private static IEnumerable<ConsumerPartition?> PartitionsOf(IConsumer consumer, Dictionary<string, PartitionBalancer> balancers) =>
+        consumer is IPartitionedConsumer partitioned
+            ? Enumerable.Range(0, partitioned.PartitionCount).Select(index => (ConsumerPartition?)new ConsumerPartition(index, partitioned.PartitionCount, balancers[consumer.Name]))
+            : [null];
+
     /// <summary>
     /// An unsafe log is unsafe for every consumer, and a refused setup is refused for all, so the first worker to find
     /// either out stops the others.
@@ -116,6 +132,12 @@ public sealed class ConsumerProcessor
             await stopAll.CancelAsync().ConfigureAwait(false);
             throw;
         }
+        catch (PartitionLayoutException refusal)
+        {
+            ConsumerLog.LayoutRefused(logger, refusal);
+            await stopAll.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static void Validate(IReadOnlyList<IConsumer> consumers, ConsumerProcessorOptions options)
@@ -135,6 +157,7 @@ public sealed class ConsumerProcessor
                     $"Consumer names must be non-blank and unique, because each names a checkpoint; '{consumer.Name}' is blank or repeated.", nameof(consumers));
             }
 
+            PartitionValidation.Validate(consumer, nameof(consumers));
             if (consumer is IScopedConsumer scoped)
             {
                 ValidateTypes(scoped.Name, nameof(scoped.AggregateTypes), scoped.AggregateTypes, consumers);

@@ -27,7 +27,8 @@ public sealed record ConsumerProcessorOptions
     /// <summary>
     /// How long a table lease lasts without renewal (<see cref="ConsumerLeaseMode.Table"/> only); the holder renews it
     /// every third of this, polling at least as often while idle. A dead instance's consumers are taken over within this
-    /// plus <see cref="TakeoverInterval"/>.
+    /// plus <see cref="TakeoverInterval"/>. In both modes it is also how long an instance counts as running a partitioned
+    /// consumer without a heartbeat, which comes every third of it.
     /// </summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -24,6 +24,10 @@ internal sealed class ConsumerWorker
     private readonly ILogger _logger;
     private readonly StatementPreparation _preparation;
     private readonly string _owner;
+    private readonly ConsumerPartition? _partition;
+
+    // The checkpoint row, which names the lease: the consumer's name, or its partition's.
+    private readonly string _rowName;
     private readonly string[]? _aggregateTypes;
     private readonly string[]? _eventTypes;
     private readonly GapFrontier _frontier = new();
@@ -38,11 +42,14 @@ internal sealed class ConsumerWorker
 
     // The checkpoint as last read or written; -1 until then. Only saves a transaction when there is nothing to do.
     private long _knownCheckpoint = -1;
+    private bool _layoutChecked;
 
     public ConsumerWorker(
         NpgsqlDataSource dataSource, IConsumer consumer, SqlDialect sql, ConsumerProcessorOptions options, ILogger logger,
-        StatementPreparation preparation, string owner, WakeUp wakeUp)
+        StatementPreparation preparation, string owner, WakeUp wakeUp, ConsumerPartition? partition = null)
     {
+        _partition = partition;
+        _rowName = partition is null ? consumer.Name : ConsumerRows.PartitionName(consumer.Name, partition.Index, partition.Count);
         _dataSource = dataSource;
         _preparation = preparation;
         _owner = owner;
@@ -53,8 +60,9 @@ internal sealed class ConsumerWorker
         WakeUp = wakeUp;
         _aggregateTypes = consumer is IScopedConsumer { AggregateTypes.Count: > 0 } byAggregate ? [.. byAggregate.AggregateTypes] : null;
         _eventTypes = consumer is IScopedConsumer { EventTypes.Count: > 0 } byEvent ? [.. byEvent.EventTypes] : null;
-        _consumerTag = new("consumer", consumer.Name);
-        _poison = new PoisonEvents(consumer.Name, sql, preparation, options, logger, _consumerTag);
+        // A partition is its own checkpoint row, so it is counted, failed and reported under that row's name.
+        _consumerTag = new("consumer", _rowName);
+        _poison = new PoisonEvents(_rowName, sql, preparation, options, logger, _consumerTag);
         _progress = new ConsumerProgress(_consumerTag, _poison.State);
     }
 
@@ -81,7 +89,7 @@ internal sealed class ConsumerWorker
             }
             catch (LeaseLostException lost)
             {
-                ConsumerLog.LeaseLost(_logger, _consumer.Name, lost.Epoch);
+                ConsumerLog.LeaseLost(_logger, _rowName, lost.Epoch);
                 Forget();
             }
             catch (HandlerFailure) when (_poison.State.Stopped)
@@ -94,21 +102,21 @@ internal sealed class ConsumerWorker
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
                 if (failure.FailedEvent is { } failedEvent)
                 {
-                    ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _consumer.Name, failedEvent.GlobalPosition, failedEvent.EventType, retryDelay);
+                    ConsumerLog.HandlerFailed(_logger, failure.InnerException!, _rowName, failedEvent.GlobalPosition, failedEvent.EventType, retryDelay);
                 }
                 else
                 {
-                    ConsumerLog.BatchHandlerFailed(_logger, failure.InnerException!, _consumer.Name, failure.Batch[0].GlobalPosition, failure.Batch[^1].GlobalPosition, retryDelay);
+                    ConsumerLog.BatchHandlerFailed(_logger, failure.InnerException!, _rowName, failure.Batch[0].GlobalPosition, failure.Batch[^1].GlobalPosition, retryDelay);
                 }
 
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException)
+            catch (Exception failure) when (failure is not (UnsafeEventLogException or PoolerRefusalException or PartitionLayoutException)
                                             && (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // A lost connection, a restarted server: start again from the stored checkpoint on a new connection.
                 ConsumerMetrics.BatchFailures.Add(1, _consumerTag);
-                ConsumerLog.ConnectionFailed(_logger, failure, _consumer.Name, retryDelay);
+                ConsumerLog.ConnectionFailed(_logger, failure, _rowName, retryDelay);
                 await lease.ReleaseAsync().ConfigureAwait(false);
                 Forget();
                 retryDelay = await BackOffAsync(retryDelay, cancellationToken).ConfigureAwait(false);
@@ -121,6 +129,12 @@ internal sealed class ConsumerWorker
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var disposeConnection = connection.ConfigureAwait(false);
+        if (!_layoutChecked)
+        {
+            await PartitionLayout.CheckAsync(connection, _sql, _preparation, _consumer.Name, _partition?.Count, cancellationToken).ConfigureAwait(false);
+            _layoutChecked = true;
+        }
+
         switch (await lease.HoldAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             case LeaseState.NotHeld:
@@ -129,7 +143,7 @@ internal sealed class ConsumerWorker
                 await Task.Delay(_options.TakeoverInterval, cancellationToken).ConfigureAwait(false);
                 return false;
             case LeaseState.Taken:
-                ConsumerLog.LeaseTaken(_logger, _consumer.Name);
+                ConsumerLog.LeaseTaken(_logger, _rowName);
                 Forget();
                 break;
         }
@@ -138,7 +152,7 @@ internal sealed class ConsumerWorker
         if (!lease.IsCurrent(probe.CheckpointEpoch))
         {
             // Reset under an advisory lock: what this instance remembers of the checkpoint no longer holds.
-            ConsumerLog.CheckpointReset(_logger, _consumer.Name, probe.CheckpointEpoch ?? 0);
+            ConsumerLog.CheckpointReset(_logger, _rowName, probe.CheckpointEpoch ?? 0);
             Forget();
             return true;
         }
@@ -159,14 +173,15 @@ internal sealed class ConsumerWorker
     private IConsumerLease CreateLease()
     {
         var logCheck = new LogCheck(_sql, _preparation, _options.TakeoverInterval);
-        return _options.LeaseMode == ConsumerLeaseMode.Table
-            ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_consumer.Name, _owner, _options.LeaseDuration), logCheck)
-            : new AdvisoryLockLease(_dataSource, _sql, _preparation, _consumer.Name, logCheck);
+        IConsumerLease lease = _options.LeaseMode == ConsumerLeaseMode.Table
+            ? new TableLease(_dataSource, _sql, _preparation, new LeaseHolder(_rowName, _owner, _options.LeaseDuration), logCheck)
+            : new AdvisoryLockLease(_dataSource, _sql, _preparation, _rowName, logCheck);
+        return _partition is null ? lease : new PartitionLease(lease, _partition, _rowName, _sql, _preparation, _options.LeaseMode, _logger);
     }
 
     private async Task<FrontierProbe> ProbeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps, _consumer.Name, _knownCheckpoint), _preparation, 0,
+        var probe = await StoreCommands.RunAsync(_sql.FrontierProbe.Create(connection, _passedGaps, _rowName, _knownCheckpoint), _preparation, 0,
             static (reader, _, token) => FrontierProbeStatement.ReadAsync(reader, token), cancellationToken).ConfigureAwait(false);
         if (probe.LatePosition is { } late)
         {
@@ -201,7 +216,7 @@ internal sealed class ConsumerWorker
         }
 
         var at = Stopwatch.GetTimestamp();
-        await StoreCommands.RunAsync(_sql.Observation.Create(connection, _consumer.Name, _owner, safePosition, blocker), _preparation, 0,
+        await StoreCommands.RunAsync(_sql.Observation.Create(connection, _rowName, _owner, safePosition, blocker), _preparation, 0,
             static (reader, _, _) => Task.FromResult(reader.RecordsAffected), cancellationToken).ConfigureAwait(false);
         _observed = (safePosition, blocker?.VirtualTransactionId, at);
     }
@@ -249,8 +264,8 @@ internal sealed class ConsumerWorker
 
         await lease.SaveCheckpointAsync(connection, transaction, plan.Reached, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        // A filtered batch passes other types' events unseen, and would take their positions for gaps.
-        if (_aggregateTypes is null && _eventTypes is null)
+        // A filtered or partitioned batch passes others' events unseen, and would take their positions for gaps.
+        if (_aggregateTypes is null && _eventTypes is null && _partition is null)
         {
             _passedGaps.Record(checkpoint, plan.Reached, plan.Passed);
         }
@@ -281,7 +296,7 @@ internal sealed class ConsumerWorker
     private async Task<List<PersistedEvent>> ReadBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long checkpoint, long safePosition, int limit, CancellationToken cancellationToken)
     {
-        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, limit, _aggregateTypes, _eventTypes);
+        var command = _sql.ConsumerBatch.Create(connection, transaction, checkpoint, safePosition, limit, _aggregateTypes, _eventTypes, _partition);
         try
         {
             return await StoreCommands.RunAsync(command, _preparation, 0,
@@ -329,25 +344,25 @@ internal sealed class ConsumerWorker
         ConsumerMetrics.HeldBackSeconds.Record(heldFor.TotalSeconds, _consumerTag);
         if (heldFor >= _options.BlockedWarningAfter && _reportedBlockers.Add(blocker.VirtualTransactionId))
         {
-            ConsumerLog.HeldBack(_logger, _consumer.Name, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
+            ConsumerLog.HeldBack(_logger, _rowName, _frontier.SafePosition, blocker.VirtualTransactionId, blocker.ProcessId, heldFor.TotalSeconds, lastPosition);
         }
     }
 
     private UnsafeEventLogException LateEvent(long position) => new("late event",
-        $"Consumer {_consumer.Name} found an event at position {position.ToString(CultureInfo.InvariantCulture)}, which it had " +
+        $"Consumer {_rowName} found an event at position {position.ToString(CultureInfo.InvariantCulture)}, which it had " +
         "passed as a gap, so that event was never delivered. Something wrote outside the processor's assumptions: a writer " +
         "that took positions with nextval() or inserted explicit ones, a sequence set back, or a cache seen too late. The " +
         "processor stops instead of running on. Fix: find and stop that writer (docs/consumers.md, \"What the argument " +
         "assumes\"), handle the event by hand, then start the processor again; it does not go back.");
 
     private UnsafeEventLogException Archived(long checkpoint, ArchivedEventsException archived) => new("archived events",
-        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, below an " +
+        $"Consumer {_rowName} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, below an " +
         $"archived partition of the log, so it cannot read the events it has not handled: {archived.Message} The processor " +
         "stops this consumer instead of skipping them. Fix: attach the partition again, or, if the consumer must not see " +
         "those events, move its checkpoint to the partition's last position; then start the processor again.");
 
     private UnsafeEventLogException SequenceBehind(long checkpoint) => new("sequence reset",
-        $"Consumer {_consumer.Name} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +
+        $"Consumer {_rowName} has its checkpoint at {checkpoint.ToString(CultureInfo.InvariantCulture)}, but the " +
         $"position sequence's last value is {_frontier.LastPosition.ToString(CultureInfo.InvariantCulture)}: the sequence " +
         "was set back, or the checkpoints come from another database. Positions up to the checkpoint may be taken again " +
         "and would never be read. Fix: set the sequence above the highest stored position (setval), or correct the " +

@@ -12,6 +12,8 @@ internal sealed record SchemaNames
         Heads = heads;
         Checkpoints = checkpoints;
         CheckpointsPrimaryKey = Identifier.Derived(checkpoints.Name, "pkey");
+        Members = new QualifiedName(checkpoints.Schema, Identifier.Derived(checkpoints.Name, "members"));
+        MembersPrimaryKey = Identifier.Derived(Members.Name, "pkey");
         EventsPrimaryKey = Identifier.Derived(events.Name, "pkey");
         EventIdKey = Identifier.Derived(events.Name, "event_id_key");
         AggregateVersionKey = Identifier.Derived(events.Name, "aggregate_version_key");
@@ -66,6 +68,11 @@ internal sealed record SchemaNames
 
     public string CheckpointsPrimaryKey { get; }
 
+    /// <summary>The instances running each partitioned consumer, and how many of its partitions each holds.</summary>
+    public QualifiedName Members { get; }
+
+    public string MembersPrimaryKey { get; }
+
     public string EventsPrimaryKey { get; }
 
     public string EventIdKey { get; }
@@ -110,6 +117,8 @@ internal sealed record SchemaNames
             (Checkpoints.Schema, CheckpointsPrimaryKey, "the checkpoints primary key"),
             (DeadLetters.Schema, DeadLetters.Name, "the dead letters table"),
             (DeadLetters.Schema, DeadLettersPrimaryKey, "the dead letters primary key"),
+            (Members.Schema, Members.Name, "the consumer members table"),
+            (Members.Schema, MembersPrimaryKey, "the consumer members primary key"),
         };
         var clash = relations
             .GroupBy(relation => (relation.Schema, relation.Name))

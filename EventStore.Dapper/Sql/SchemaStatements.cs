@@ -267,6 +267,17 @@ internal static class SchemaStatements
                 ADD COLUMN IF NOT EXISTS stopped_at        TIMESTAMPTZ NULL;
 
             {DeadLetters(names)}
+
+            -- The instances running each partitioned consumer, renewed by heartbeat until expires_at (the server's clock),
+            -- and how many of its partitions each holds, so that they share the partitions fairly.
+            CREATE TABLE IF NOT EXISTS {Identifier.Quote(names.Members)} (
+                consumer_name   TEXT        NOT NULL,
+                member          TEXT        NOT NULL,
+                partitions_held INTEGER     NOT NULL,
+                expires_at      TIMESTAMPTZ NOT NULL,
+                CONSTRAINT {Identifier.Quote(names.MembersPrimaryKey)} PRIMARY KEY (consumer_name, member)
+            );
+
             """;
     }
 

@@ -69,6 +69,10 @@ public sealed class SqlDialect
         DeadLetter = new DeadLetterStatement(deadLettersTable, checkpointsTable);
         DeadLetterRead = new DeadLetterReadStatement(deadLettersTable);
         DeadLetterReplay = new DeadLetterReplayStatement(deadLettersTable, checkpointsTable, eventsTable);
+
+        PartitionMembers = new PartitionMembersStatement(Identifier.Quote(names.Members));
+        PartitionFree = new PartitionFreeStatement(checkpointsTable);
+        PartitionLayout = new PartitionLayoutStatement(checkpointsTable);
         Listen = NotifyChannel is null ? null : $"LISTEN {Identifier.Quote(NotifyChannel)}";
     }
 
@@ -144,6 +148,12 @@ public sealed class SqlDialect
     internal DeadLetterReadStatement DeadLetterRead { get; }
 
     internal DeadLetterReplayStatement DeadLetterReplay { get; }
+
+    internal PartitionMembersStatement PartitionMembers { get; }
+
+    internal PartitionFreeStatement PartitionFree { get; }
+
+    internal PartitionLayoutStatement PartitionLayout { get; }
 
     /// <summary>Subscribes a connection to <see cref="NotifyChannel"/>; null when NOTIFY is off.</summary>
     internal string? Listen { get; }

@@ -32,6 +32,9 @@ internal sealed class ConsumerDatabase : IAsyncDisposable
 
     public StoreDatabase Store { get; }
 
+    /// <summary>The instances started, in start order.</summary>
+    public IReadOnlyList<RunningProcessor> Processors => _processors;
+
     /// <summary>What the processors logged at Information and above; failure messages quote its warnings and errors.</summary>
     public CapturingLogger Log { get; }
 

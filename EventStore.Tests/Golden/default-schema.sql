@@ -74,3 +74,14 @@ CREATE TABLE IF NOT EXISTS "consumer_checkpoints_dead_letters" (
     replayed_at       TIMESTAMPTZ NULL,
     CONSTRAINT "consumer_checkpoints_dead_letters_pkey" PRIMARY KEY (consumer_name, global_position)
 );
+
+
+-- The instances running each partitioned consumer, renewed by heartbeat until expires_at (the server's clock),
+-- and how many of its partitions each holds, so that they share the partitions fairly.
+CREATE TABLE IF NOT EXISTS "consumer_checkpoints_members" (
+    consumer_name   TEXT        NOT NULL,
+    member          TEXT        NOT NULL,
+    partitions_held INTEGER     NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL,
+    CONSTRAINT "consumer_checkpoints_members_pkey" PRIMARY KEY (consumer_name, member)
+);
