@@ -216,7 +216,9 @@ internal sealed class ConsumerWorker
         {
             if (_consumer is IBatchConsumer batchConsumer)
             {
-                await batchConsumer.HandleBatchAsync(transaction, events, cancellationToken).ConfigureAwait(false);
+                // Read-only, because the checkpoint is taken from this list after the handler returns: a handler that
+                // cast it back to a List and removed events would move the checkpoint past events nobody handled.
+                await batchConsumer.HandleBatchAsync(transaction, events.AsReadOnly(), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
