@@ -28,27 +28,39 @@ internal static class CatchUpReportWriter
             "in the batch's transaction. **Batch insert** is an `IBatchConsumer` that writes the same rows with one `INSERT ... SELECT FROM unnest(...)` per batch. " +
             "Each starts on an empty read-model table (a primary key on the event id). The consumers run in turn, in rounds, on each server; " +
             "the load is the machine's load average when the run started (2 cores, shared with other work), so compare within a round. " +
-            "Allocations are every byte the process allocated meanwhile. Raw Npgsql and Marten are left out: neither has a processor with the same checkpoint guarantees. " +
+            "Allocations are every byte the process allocated meanwhile; process CPU is the time its threads ran, so the rest of the elapsed time went to the server and to waiting. Raw Npgsql and Marten are left out: neither has a processor with the same checkpoint guarantees. " +
             $"`dotnet run -c Release --project EventStore.Benchmarks -- {CatchUpRun.Switch}` runs this scenario alone and replaces only this section.");
         Line(text);
-        Line(text, "| Server | Round | Load (1, 5, 15 min) | Consumer | Elapsed | Events/s | ÷ no-op | Allocated per event |");
-        Line(text, "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |");
+        Line(text, $"- Measured: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, PostgreSQL {results[0].Server.Version}, a throwaway local server per mode, one at a time:");
+        foreach (var server in results.Select(result => result.Server).Distinct())
+        {
+            Line(text, $"  - {server.Mode}: {server.Describe()}");
+        }
+
+        Line(text);
+        Line(text, "| Server | Round | Load (1, 5, 15 min) | Consumer | Elapsed | Events/s | ÷ no-op | Allocated per event | Process CPU per event |");
+        Line(text, "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in results)
         {
             Line(text, $"| {result.Server.Mode} | {result.Round} | {result.Load} | {result.Consumer.Display} | {Format(result.Elapsed.TotalSeconds, "0.00")} s | " +
-                $"{Format(result.PerSecond, "#,0")} | {Format(RatioToNoOp(results, result), "0.00")}× | {Format(result.AllocatedPerEvent, "#,0")} B |");
+                $"{Format(result.PerSecond, "#,0")} | {Format(RatioToNoOp(results, result), "0.00")}× | {Format(result.AllocatedPerEvent, "#,0")} B | {Format(result.MicrosecondsOfCpuPerEvent, "0.0")} µs |");
         }
 
         Line(text);
-        Line(text, "| Target | Measured | Met |");
-        Line(text, "| --- | ---: | :---: |");
-        foreach (var batch in results.Where(result => result.Consumer == CatchUpConsumerKind.BatchInsert))
+        Line(text, "The target is judged on the median of the rounds' ratios on each server, since one round can fall into a burst of other work; every round is listed.");
+        Line(text);
+        Line(text, "| Target | Rounds | Median | Met |");
+        Line(text, "| --- | --- | ---: | :---: |");
+        foreach (var server in results.Select(result => result.Server).Distinct())
         {
-            var ratio = RatioToNoOp(results, batch);
-            Line(text, $"| Batch insert ≥ {Format(Target, "0%")} of the no-op rate, {batch.Server.Mode}, round {batch.Round} | " +
-                $"{Format(ratio, "0%")} | {(ratio >= Target ? "yes" : "no")} |");
+            var ratios = results.Where(result => result.Consumer == CatchUpConsumerKind.BatchInsert && result.Server == server)
+                .Select(batch => RatioToNoOp(results, batch)).ToList();
+            var median = Median(ratios);
+            Line(text, $"| Batch insert ≥ {Format(Target, "0%")} of the no-op rate, {server.Mode} | {string.Join(", ", ratios.Select(ratio => Format(ratio, "0%")))} | " +
+                $"{Format(median, "0%")} | {(median >= Target ? "yes" : "no")} |");
         }
 
+        Line(text);
         Line(text, Section.End);
         return text.ToString();
     }
@@ -58,6 +70,12 @@ internal static class CatchUpReportWriter
         results.FirstOrDefault(noOp => noOp.Consumer == CatchUpConsumerKind.NoOp && noOp.Server == result.Server && noOp.Round == result.Round) is { } baseline
             ? result.PerSecond / baseline.PerSecond
             : double.NaN;
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
     private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 

@@ -16,8 +16,8 @@ internal static class CatchUpRun
 
     public const int Events = 100_000;
 
-    /// <summary>Each consumer runs this often, in turn with the others, since other work on the machine shows as noise.</summary>
-    public const int Rounds = 2;
+    /// <summary>Each consumer runs this often, in turn with the others, since other work on the machine shows as noise; the report takes the median.</summary>
+    public const int Rounds = 3;
 
     private const string AggregateType = "CatchUp";
 
@@ -42,7 +42,7 @@ internal static class CatchUpRun
             {
                 var result = await RunAsync(server, round, kind).ConfigureAwait(false);
                 Console.WriteLine($"Catch-up, {server.Mode}, round {round}, {kind.Display}: {result.Events} events in {result.Elapsed.TotalSeconds:0.00} s, " +
-                    $"{result.PerSecond:0}/s, {result.AllocatedPerEvent:0} B allocated per event, load {result.Load}");
+                    $"{result.PerSecond:0}/s, {result.AllocatedPerEvent:0} B allocated and {result.MicrosecondsOfCpuPerEvent:0.0} µs of CPU per event, load {result.Load}");
                 results.Add(result);
             }
         }
@@ -77,15 +77,19 @@ internal static class CatchUpRun
         var consumer = kind.Create($"bench-{kind.Key}-{round}", AggregateType, progress);
         var processor = new ConsumerProcessor(BenchEnvironment.DataSource, [consumer], options);
         using var stop = new CancellationTokenSource();
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         var running = processor.RunAsync(stop.Token);
         await progress.Done.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         await stop.CancelAsync().ConfigureAwait(false);
         await running.ConfigureAwait(false);
-        return new CatchUpResult(server, round, kind, Events, options.BatchSize, elapsed, allocated, load);
+        return new CatchUpResult(server, round, kind, Events, options.BatchSize, elapsed, allocated, cpu, load);
     }
 
     private static async Task ExecuteAsync(string sql)
