@@ -21,6 +21,7 @@ internal static class CatchUpChartWriter
         [CatchUpConsumerKind.NoOp] = Color.FromHex("#7f7f7f"),
         [CatchUpConsumerKind.RowPerEvent] = Color.FromHex("#aec7e8"),
         [CatchUpConsumerKind.BatchInsert] = Color.FromHex("#1f77b4"),
+        [CatchUpConsumerKind.BatchCopy] = Color.FromHex("#ff7f0e"),
     };
 
     /// <summary>Writes the chart into <paramref name="folder"/> and returns its path.</summary>
@@ -65,7 +66,7 @@ internal static class CatchUpChartWriter
         }
 
         plot.ShowLegend(Edge.Right);
-        plot.Title($"Catch-up over {results[0].Events:N0} events: events per second (in brackets: ÷ no-op; target for batch insert ≥ {CatchUpReportWriter.Target:0%})");
+        plot.Title($"Catch-up over {results[0].Events:N0} events: events per second (in brackets: ÷ no-op; target for the batch handlers ≥ {CatchUpReportWriter.Target:0%})");
         plot.YLabel("events per second");
         plot.Axes.Bottom.TickGenerator = new NumericManual(
             Enumerable.Range(0, groups.Count).Select(group => (double)group).ToArray(),

@@ -16,9 +16,12 @@ internal sealed record CatchUpConsumerKind(string Key, string Display, Func<stri
     public static readonly CatchUpConsumerKind BatchInsert = new(
         "batch-insert", "Batch insert (unnest)", (name, type, progress) => new BatchInsertConsumer(name, type, progress));
 
+    public static readonly CatchUpConsumerKind BatchCopy = new(
+        "batch-copy", "Batch COPY (binary)", (name, type, progress) => new BatchCopyConsumer(name, type, progress));
+
     /// <summary>
-    /// In run order: the no-op first, as the baseline the others are divided by, and the batch insert straight after it,
-    /// so that the load other work puts on the machine changes little between the two the target compares.
+    /// In run order: the no-op first, as the baseline the others are divided by, and the batch handlers straight after
+    /// it, so that the load other work puts on the machine changes little between the runs the target compares.
     /// </summary>
-    public static readonly IReadOnlyList<CatchUpConsumerKind> All = [NoOp, BatchInsert, RowPerEvent];
+    public static readonly IReadOnlyList<CatchUpConsumerKind> All = [NoOp, BatchInsert, BatchCopy, RowPerEvent];
 }

@@ -25,7 +25,8 @@ internal static class CatchUpReportWriter
         Line(text, $"A `ConsumerProcessor` with one scoped consumer starts from an empty checkpoint over {Format(results[0].Events, "#,0")} stored events " +
             $"(batch size {results[0].BatchSize}); timed by hand from `RunAsync` until the handler has seen the last event (the final checkpoint commit is not included). " +
             "**No-op** only counts, so it times the processor alone. **Insert per event** writes a read-model row per event with its own `INSERT`, " +
-            "in the batch's transaction. **Batch insert** is an `IBatchConsumer` that writes the same rows with one `INSERT ... SELECT FROM unnest(...)` per batch. " +
+            "in the batch's transaction. **Batch insert** is an `IBatchConsumer` that writes the same rows with one `INSERT ... SELECT FROM unnest(...)` per batch, " +
+            "and **batch COPY** one that writes them with one binary `COPY` per batch (`BeginBinaryImportAsync`). " +
             "Each starts on an empty read-model table (a primary key on the event id). The consumers run in turn, in rounds, on each server; " +
             "the load is the machine's load average when the run started (2 cores, shared with other work), so compare within a round. " +
             "Allocations are every byte the process allocated meanwhile; process CPU is the time its threads ran, so the rest of the elapsed time went to the server and to waiting. Raw Npgsql and Marten are left out: neither has a processor with the same checkpoint guarantees. " +
@@ -51,13 +52,15 @@ internal static class CatchUpReportWriter
         Line(text);
         Line(text, "| Target | Rounds | Median | Met |");
         Line(text, "| --- | --- | ---: | :---: |");
-        foreach (var server in results.Select(result => result.Server).Distinct())
+        foreach (var kind in new[] { CatchUpConsumerKind.BatchInsert, CatchUpConsumerKind.BatchCopy })
         {
-            var ratios = results.Where(result => result.Consumer == CatchUpConsumerKind.BatchInsert && result.Server == server)
-                .Select(batch => RatioToNoOp(results, batch)).ToList();
-            var median = Median(ratios);
-            Line(text, $"| Batch insert ≥ {Format(Target, "0%")} of the no-op rate, {server.Mode} | {string.Join(", ", ratios.Select(ratio => Format(ratio, "0%")))} | " +
-                $"{Format(median, "0%")} | {(median >= Target ? "yes" : "no")} |");
+            foreach (var server in results.Select(result => result.Server).Distinct())
+            {
+                var ratios = results.Where(result => result.Consumer == kind && result.Server == server).Select(batch => RatioToNoOp(results, batch)).ToList();
+                var median = Median(ratios);
+                Line(text, $"| {kind.Display} ≥ {Format(Target, "0%")} of the no-op rate, {server.Mode} | {string.Join(", ", ratios.Select(ratio => Format(ratio, "0%")))} | " +
+                    $"{Format(median, "0%")} | {(median >= Target ? "yes" : "no")} |");
+            }
         }
 
         Line(text);

@@ -1,10 +1,12 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace EventStore.Benchmarks;
 
 /// <summary>
-/// The catch-up run's read model, a row per event keyed by its id, and the two ways its consumers write it: a row per
-/// statement, or a batch per statement with the columns sent as arrays and unnested by the server.
+/// The catch-up run's read model, a row per event keyed by its id, and the three ways its consumers write it: a row per
+/// statement, a batch per statement with the columns sent as arrays and unnested by the server, or a batch per binary
+/// COPY.
 /// </summary>
 internal static class ReadModelTable
 {
@@ -25,6 +27,8 @@ internal static class ReadModelTable
         INSERT INTO catch_up_model (event_id, global_position, aggregate_id, event_type)
         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[])
         """;
+
+    private const string CopySql = "COPY catch_up_model (event_id, global_position, aggregate_id, event_type) FROM STDIN (FORMAT BINARY)";
 
     public static NpgsqlCommand InsertOne(NpgsqlTransaction transaction, PersistedEvent @event) =>
         new(InsertOneSql, transaction.Connection, transaction)
@@ -59,5 +63,23 @@ internal static class ReadModelTable
                 new NpgsqlParameter<string[]> { TypedValue = eventTypes },
             },
         };
+    }
+
+    public static async Task CopyAsync(NpgsqlTransaction transaction, IReadOnlyList<PersistedEvent> events, CancellationToken cancellationToken)
+    {
+        var import = await transaction.Connection!.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
+        await using (import.ConfigureAwait(false))
+        {
+            foreach (var @event in events)
+            {
+                await import.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(@event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(@event.GlobalPosition, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(@event.AggregateId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await import.WriteAsync(@event.EventType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            }
+
+            await import.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 }
