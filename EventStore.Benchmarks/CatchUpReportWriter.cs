@@ -58,8 +58,8 @@ internal static class CatchUpReportWriter
             {
                 var ratios = results.Where(result => result.Consumer == kind && result.Server == server).Select(batch => RatioToNoOp(results, batch)).ToList();
                 var median = Median(ratios);
-                Line(text, $"| {kind.Display} ≥ {Format(Target, "0%")} of the no-op rate, {server.Mode} | {string.Join(", ", ratios.Select(ratio => Format(ratio, "0%")))} | " +
-                    $"{Format(median, "0%")} | {(median >= Target ? "yes" : "no")} |");
+                Line(text, $"| {kind.Display} ≥ {Format(Target, "0%")} of the no-op rate, {server.Mode} | {string.Join(", ", ratios.Select(ratio => Format(ratio, "0.0%")))} | " +
+                    $"{Format(median, "0.0%")} | {(median >= Target ? "yes" : "no")} |");
             }
         }
 
