@@ -30,6 +30,13 @@ if (args.Contains(GrowthOptions.RenderSwitch, StringComparer.Ordinal))
     return;
 }
 
+// "--catch-up" runs only scenario 6, on both servers, and replaces only its section of the report; see CatchUpRun.
+if (args.Contains(CatchUpRun.Switch, StringComparer.Ordinal))
+{
+    await CatchUpRun.RunAndReportAsync(root, WarmUpEvents).ConfigureAwait(false);
+    return;
+}
+
 // In process, so every benchmark shares the one server this process has started at the time.
 var job = (quick
     ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
@@ -60,7 +67,8 @@ var measured = new List<MeasuredScenario>();
 var servers = new List<ServerSettings>();
 var contention = new ContentionRun(writers: 8, aggregates: 4, duration: TimeSpan.FromSeconds(2));
 IReadOnlyList<ContentionResult> contentionResults = [];
-CatchUpResult? catchUp = null;
+var runCatchUp = only is null || only.Contains(6);
+var catchUp = new List<CatchUpResult>();
 
 // Every scenario runs with fsync off, where the server's flushes do not hide the library's own cost; the appends run
 // again with fsync on, which is what users run. One server at a time, so the two never compete for the machine.
@@ -77,29 +85,37 @@ await using (var server = await BenchServer.StartAsync(durable: false, WarmUpEve
         }
     }
 
-    if (only is null || only.Contains(6))
+    if (runCatchUp)
     {
-        catchUp = await CatchUpRun.RunAsync(100_000).ConfigureAwait(false);
-        Console.WriteLine($"Catch-up: {catchUp.Events} events in {catchUp.Elapsed.TotalSeconds:0.00} s, {catchUp.AllocatedPerEvent:0} B allocated per event");
+        catchUp.AddRange(await CatchUpRun.RunAllAsync(server.Settings).ConfigureAwait(false));
     }
 }
 
-if (selected.Any(scenario => scenario.Appends))
+if (selected.Any(scenario => scenario.Appends) || runCatchUp)
 {
     await using var server = await BenchServer.StartAsync(durable: true, WarmUpEvents, withPgBouncer: pgBouncer is not null).ConfigureAwait(false);
     servers.Add(server.Settings);
     Measure(selected.Where(scenario => scenario.Appends), server.Settings);
+    if (runCatchUp)
+    {
+        catchUp.AddRange(await CatchUpRun.RunAllAsync(server.Settings).ConfigureAwait(false));
+    }
 }
 
 // Both modes of one scenario side by side, in scenario order.
 var ordered = measured.OrderBy(result => Array.IndexOf(scenarios, result.Scenario)).ThenBy(result => result.Server.Durable).ToList();
+var charts = only is null ? Path.Combine(root, "docs", "benchmarks") : Path.Combine(root, "artifacts", "benchmarks");
 if (ordered.Count > 0)
 {
-    var charts = only is null ? Path.Combine(root, "docs", "benchmarks") : Path.Combine(root, "artifacts", "benchmarks");
     foreach (var chart in ChartWriter.Write(charts, ordered))
     {
         Console.WriteLine($"Wrote {chart}");
     }
+}
+
+if (catchUp.Count > 0)
+{
+    Console.WriteLine($"Wrote {CatchUpChartWriter.Write(charts, catchUp)}");
 }
 
 if (only is null)
@@ -107,7 +123,7 @@ if (only is null)
     var path = Path.Combine(root, "docs", "benchmarks.md");
     // The growth section comes from a run of its own, which takes long, so this run carries it over.
     var growth = GrowthSection.Find(File.Exists(path) ? await File.ReadAllTextAsync(path).ConfigureAwait(false) : string.Empty);
-    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp!, growth);
+    var report = ReportWriter.Render(servers, pgBouncer, quick, WarmUpEvents, ordered, contention, contentionResults, catchUp, growth);
     await File.WriteAllTextAsync(path, report).ConfigureAwait(false);
     Console.WriteLine($"Wrote {path}");
 }

@@ -14,7 +14,7 @@ internal static class ReportWriter
 {
     public static string Render(
         IReadOnlyList<ServerSettings> servers, string? pgBouncer, bool quick, int warmUpEvents, IReadOnlyList<MeasuredScenario> measured,
-        ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, CatchUpResult catchUp, string growthSection)
+        ContentionRun contention, IReadOnlyList<ContentionResult> contentionResults, IReadOnlyList<CatchUpResult> catchUp, string growthSection)
     {
         var text = new StringBuilder();
         Line(text, "# Benchmarks");
@@ -31,7 +31,7 @@ internal static class ReportWriter
         Line(text, $"- PostgreSQL: {servers[0].Version}, a throwaway local server on the same machine, one per mode and one at a time, with the settings each reported:");
         foreach (var server in servers)
         {
-            var scenarios = server.Durable ? "the append scenarios 1 and 2, what users run" : "every scenario, as the test harness runs it, so the library's own cost is not hidden behind flushes";
+            var scenarios = server.Durable ? "the append scenarios 1 and 2 and the catch-up scenario 6, what users run" : "every scenario, as the test harness runs it, so the library's own cost is not hidden behind flushes";
             Line(text, $"  - {server.Mode}: {server.Describe()}; {scenarios}");
         }
 
@@ -59,7 +59,8 @@ internal static class ReportWriter
         }
 
         WriteContention(text, contention, contentionResults);
-        WriteCatchUp(text, catchUp);
+        Line(text);
+        text.Append(CatchUpReportWriter.Render(catchUp));
         WriteTargets(text, measured, contentionResults);
         Line(text);
         return text.Append(growthSection).ToString();
@@ -149,20 +150,6 @@ internal static class ReportWriter
         {
             Line(text, $"| {result.Contender} | {Format(result.PerSecond, "#,0")} | {result.Succeeded} | {result.Failed} | {result.FirstError?.Replace("|", "/", StringComparison.Ordinal) ?? "—"} |");
         }
-    }
-
-    private static void WriteCatchUp(StringBuilder text, CatchUpResult result)
-    {
-        Line(text);
-        Line(text, "## 6. Consumer processor catch-up (ours only)");
-        Line(text);
-        Line(text, $"A `ConsumerProcessor` with one scoped consumer that only counts starts from an empty checkpoint over {Format(result.Events, "#,0")} stored events " +
-            $"(batch size {result.BatchSize}); timed by hand from `RunAsync` until the handler has seen the last event (the final checkpoint commit is not included). " +
-            "Allocations are every byte the process allocated meanwhile. Raw Npgsql and Marten are left out: neither has a processor with the same checkpoint guarantees.");
-        Line(text);
-        Line(text, "| Events | Elapsed | Events/s | Allocated per event |");
-        Line(text, "| ---: | ---: | ---: | ---: |");
-        Line(text, $"| {Format(result.Events, "#,0")} | {Format(result.Elapsed.TotalSeconds, "0.00")} s | {Format(result.PerSecond, "#,0")} | {Format(result.AllocatedPerEvent, "#,0")} B |");
     }
 
     private static string Time(double nanoseconds) => nanoseconds switch

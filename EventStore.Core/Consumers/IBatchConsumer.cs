@@ -7,9 +7,15 @@ namespace EventStore.Consumers;
 /// statement per batch (an <c>unnest</c> insert, or <c>COPY</c>) rather than one per event.
 /// </summary>
 /// <remarks>
-/// The processor calls <see cref="HandleBatchAsync"/> instead of <see cref="IConsumer.HandleAsync"/>. A batch holds up
-/// to the processor's batch size of events, in global-position order, never empty; if the handler throws, the batch
-/// rolls back as a whole.
+/// <list type="number">
+/// <item><description>The processor calls <see cref="HandleBatchAsync"/> instead of <see cref="IConsumer.HandleAsync"/>.</description></item>
+/// <item><description>A batch holds one or more events and at most the processor's batch size, in global-position
+/// order. It is never empty: a step that finds no event for the consumer moves the checkpoint without calling the
+/// handler. A batch may be smaller than the batch size while more events are waiting.</description></item>
+/// <item><description>With <see cref="IScopedConsumer"/>, a batch holds only the events its filters select.</description></item>
+/// <item><description>If the handler throws, the batch rolls back as a whole, its writes and the checkpoint with it,
+/// and is retried.</description></item>
+/// </list>
 /// </remarks>
 public interface IBatchConsumer : IConsumer
 {

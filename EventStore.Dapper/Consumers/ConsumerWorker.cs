@@ -316,7 +316,10 @@ internal sealed class ConsumerWorker
         {
             if (_consumer is IBatchConsumer batchConsumer)
             {
-                await batchConsumer.HandleBatchAsync(transaction, events, cancellationToken).ConfigureAwait(false);
+                // Read-only, because the passed gaps are taken from this list after the handler returns: a handler that
+                // cast it back to a List and removed events would make their positions look like gaps.
+                var batch = events is List<PersistedEvent> list ? list.AsReadOnly() : events;
+                await batchConsumer.HandleBatchAsync(transaction, batch, cancellationToken).ConfigureAwait(false);
                 return;
             }
 

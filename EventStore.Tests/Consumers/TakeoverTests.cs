@@ -96,7 +96,7 @@ public sealed class TakeoverTests(ProcessorSetup setup)
     }
 
     /// <summary>Appends one event every 20 ms, each in a committed transaction of its own, until stopped.</summary>
-    private static async Task AppendSteadilyAsync(ConsumerDatabase db, AppendLedger ledger, CancellationToken stop)
+    internal static async Task AppendSteadilyAsync(ConsumerDatabase db, AppendLedger ledger, CancellationToken stop)
     {
         await using var connection = await db.OpenConnectionAsync();
         while (!stop.IsCancellationRequested)
@@ -112,7 +112,7 @@ public sealed class TakeoverTests(ProcessorSetup setup)
         }
     }
 
-    private static async Task<List<SeenRow>> WaitForRowsAsync(ConsumerDatabase db, int count)
+    internal static async Task<List<SeenRow>> WaitForRowsAsync(ConsumerDatabase db, int count)
     {
         var clock = Stopwatch.StartNew();
         List<SeenRow> rows;
@@ -125,7 +125,7 @@ public sealed class TakeoverTests(ProcessorSetup setup)
         return rows;
     }
 
-    private static async Task WaitForInstanceAsync(ConsumerDatabase db, string instance, TimeSpan within)
+    internal static async Task WaitForInstanceAsync(ConsumerDatabase db, string instance, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
         while (!(await db.SeenAsync()).Any(row => row.Instance == instance))
