@@ -8,20 +8,13 @@ namespace EventStore.Dapper;
 /// a partition stay free before it adopts it, and leaves it to a newcomer meanwhile.
 /// </summary>
 /// <remarks>
-/// An advisory lock on a bigint key shows in <c>pg_locks</c> with the key's high half as <c>classid</c>, its low half
-/// as <c>objid</c> and <c>objsubid</c> 1; the key is the one <see cref="ConsumerStatements.TryLease"/> takes. A table
-/// lease is free as <see cref="TableLeaseStatement.TakeSql"/> would find it, without its row lock.
+/// An advisory lock is looked for in <c>pg_locks</c> as status looks for it (<see cref="ConsumerRows.AdvisoryLockHeld"/>).
+/// A table lease is free as <see cref="TableLeaseStatement.TakeSql"/> would find it, without its row lock.
 /// </remarks>
 internal sealed class PartitionFreeStatement(string checkpoints)
 {
-    public string AdvisoryLockSql { get; } = """
-        SELECT NOT EXISTS (
-            SELECT FROM pg_locks
-            WHERE locktype = 'advisory' AND granted AND objsubid = 1
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND classid = ((lease.key >> 32) & 4294967295)::oid AND objid = (lease.key & 4294967295)::oid)
-        FROM (SELECT hashtextextended($1, 0) AS key) AS lease
-        """;
+    public string AdvisoryLockSql { get; } =
+        $"SELECT NOT EXISTS (SELECT FROM pg_locks AS l WHERE {ConsumerRows.AdvisoryLockHeld("l", "$1")})";
 
     public string TableSql { get; } = $"""
         SELECT COALESCE((SELECT lease_owner IS NULL OR lease_expires_at <= clock_timestamp()
